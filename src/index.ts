@@ -1,0 +1,33 @@
+/**
+ * adjoint: numerical linear algebra on tensors for TypeScript.
+ *
+ * @example
+ * ```ts
+ * import * as aj from 'adjoint';
+ * const x = aj.randn([2, 3], { seed: 0, dtype: 'float64' });
+ * ```
+ * @packageDocumentation
+ */
+export { AdjointError } from './errors.js';
+export type { DType, Storage } from './tensor/dtype.js';
+export { promoteTypes, isComplex } from './tensor/dtype.js';
+export { Tensor } from './tensor/tensor.js';
+export type { TensorLike, Scalar, ComplexPair, NestedArray } from './tensor/tensor.js';
+export { cast } from './tensor/cast.js';
+export {
+  tensor,
+  zeros,
+  ones,
+  full,
+  eye,
+  arange,
+  linspace,
+  complex,
+  zerosLike,
+  onesLike,
+  setDefaultDtype,
+  getDefaultDtype,
+} from './tensor/creation.js';
+export type { CreationOptions, TensorData } from './tensor/creation.js';
+export { rand, randn, Generator } from './tensor/random.js';
+export type { RandomOptions } from './tensor/random.js';
