@@ -68,7 +68,7 @@ test('random numbers are reproducible and have the right moments', () => {
   assert.ok(Array.from(u).every((x) => x >= 0 && x < 1));
   // The stream is pinned: a change in the generator changes these numbers and fails this test.
   const pinned = Array.from(rand([3], { seed: 0, dtype: 'float64' }).data);
-  assert.deepEqual(pinned, Array.from(rand([3], { seed: 0, dtype: 'float64' }).data));
+  assert.deepEqual(pinned, [0.8868539502021594, 0.012474988946590604, 0.032522145755498943]);
   assert.notDeepEqual(pinned, Array.from(rand([3], { seed: 1, dtype: 'float64' }).data));
   const c = randn([20000], { seed: 2, dtype: 'complex128' }).data;
   let e2 = 0;
