@@ -1,0 +1,5 @@
+/**
+ * Every module that registers parallel tasks, imported by each worker so that it knows every task by name.
+ * Add a kernel module here when it starts calling `registerTask`.
+ */
+import './builtin-tasks.js';
