@@ -1,4 +1,5 @@
 import { argError } from '../errors.js';
+import { getParallelBackend } from '../parallel/pool.js';
 
 /**
  * The element types a tensor can hold. Complex dtypes are stored interleaved (re, im).
@@ -100,10 +101,23 @@ export function scalarsPer(dt: DType): 1 | 2 {
   return isComplex(dt) ? 2 : 1;
 }
 
-/** Allocates zeroed storage for `numel` elements of `dt`. @example `allocStorage('complex64', 3).length // 6` */
+/** Storage of at least this many bytes goes into shared memory when a parallel backend is installed. */
+const SHARED_MIN_BYTES = 1 << 16;
+
+/**
+ * Allocates zeroed storage for `numel` elements of `dt`. Large buffers are allocated in shared memory when a
+ * parallel backend is installed, so batched kernels can split work across threads without copying.
+ *
+ * @example `allocStorage('complex64', 3).length // 6`
+ */
 export function allocStorage(dt: DType, numel: number): Storage {
   const C = storageCtor(dt);
-  return new C(numel * scalarsPer(dt));
+  const len = numel * scalarsPer(dt);
+  const bytes = len * C.BYTES_PER_ELEMENT;
+  if (bytes >= SHARED_MIN_BYTES && typeof SharedArrayBuffer !== 'undefined' && getParallelBackend() !== null) {
+    return new (C as new (b: ArrayBufferLike) => Storage)(new SharedArrayBuffer(bytes));
+  }
+  return new C(len);
 }
 
 /** Machine epsilon of a floating dtype (of its real part for complex). @example `epsOf('float32') // 2**-23` */
