@@ -31,3 +31,6 @@ export {
 export type { CreationOptions, TensorData } from './tensor/creation.js';
 export { rand, randn, Generator } from './tensor/random.js';
 export type { RandomOptions } from './tensor/random.js';
+export * as io from './io/web.js';
+export * as nn from './nn/index.js';
+export type { Conv2dOptions, ConvTranspose2dOptions, PaddingMode, Conv2dPadding, IntPair } from './nn/index.js';

@@ -12,6 +12,8 @@
  */
 import { installNodeBackend } from './worker-pool.js';
 export * from '../index.js';
+/** File and `.npz` I/O, on top of the browser entry's `readNpy`/`writeNpy` (a local export shadows the star export). */
+export * as io from '../io/index.js';
 export { installNodeBackend, nodeBackendReady, uninstallNodeBackend } from './worker-pool.js';
 
 installNodeBackend();
