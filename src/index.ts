@@ -43,3 +43,4 @@ export { pad } from './tensor/pad.js';
 export type { PadMode, PadOptions } from './tensor/pad.js';
 export { sum, mean, prod, max, min, maxWithIndices, minWithIndices, argmax, argmin, any, all, variance, std, logsumexp, cumsum, isclose, allclose, norm } from './tensor/reductions.js';
 export type { ValuesIndices, NormOrder, VarianceOptions, CloseOptions } from './tensor/reductions.js';
+export * as fft from './fft/index.js';
