@@ -44,3 +44,8 @@ export type { PadMode, PadOptions } from './tensor/pad.js';
 export { sum, mean, prod, max, min, maxWithIndices, minWithIndices, argmax, argmin, any, all, variance, std, logsumexp, cumsum, isclose, allclose, norm } from './tensor/reductions.js';
 export type { ValuesIndices, NormOrder, VarianceOptions, CloseOptions } from './tensor/reductions.js';
 export * as fft from './fft/index.js';
+export { resultType, add, sub, mul, pow, maximum, minimum, atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot, where, clamp, neg, exp, log, log1p, expm1, sqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu, square, reciprocal, floor, ceil, round, trunc, isnan, isfinite, isinf } from './tensor/elementwise.js';
+export type { ClampOptions } from './tensor/elementwise.js';
+export { div, floorDivide, remainder } from './tensor/division.js';
+export type { DivOptions, OnZero } from './tensor/division.js';
+export { conj, real, imag, angle } from './tensor/complex-ops.js';
