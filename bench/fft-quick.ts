@@ -1,6 +1,7 @@
-// Quick single-threaded timings of the fft cases (bench/cases/fft.ts) without the PyTorch peer:
+// Quick timings (with the worker pool that bench/cases/fft.ts installs; ADJOINT_THREADS=1 for one thread) of the fft cases (bench/cases/fft.ts) without the PyTorch peer:
 //   node --import tsx bench/fft-quick.ts [filter]
-// Prints the median wall time and the median CPU time of this process (the better figure on a shared machine).
+// Prints the median wall time and the median CPU time of this process, helper threads included (the better
+// figure on a shared machine).
 import { cases } from './cases/fft.js';
 
 const filter = process.argv[2] ?? '';

@@ -1,9 +1,15 @@
 // FFT benchmarks (issue 3): rfftn/irfftn of a [32,32,128,128] batch, a complex128 fftn with odd sizes, and
-// large 1-D transforms. Peers: PyTorch (bench/peers/fft_cases.py); fft.js on power-of-two 1-D cases when installed.
+// large 1-D transforms, run with the Node worker pool installed (ADJOINT_THREADS=1 for single-threaded numbers). Peers: PyTorch (bench/peers/fft_cases.py); fft.js on power-of-two 1-D cases when installed.
 import { createRequire } from 'node:module';
 import type { BenchCase } from '../harness.js';
 import { randn } from '../../src/tensor/random.js';
 import { fftn, irfftn, rfftn, fft } from '../../src/fft/api.js';
+import { installNodeBackend, nodeBackendReady } from '../../src/node/worker-pool.js';
+
+// bench/run.ts does not install the worker pool itself; the library's Node entry (src/node/index.ts) does, so
+// time what a Node user gets: the pool (ADJOINT_THREADS or every core), ready before any case is set up.
+installNodeBackend();
+await nodeBackendReady();
 
 const log2 = Math.log2;
 

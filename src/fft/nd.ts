@@ -10,11 +10,17 @@
  * entries (k ≤ ¾·log2 n) the bins are evaluated directly from the k taps (the pruned rfftn fast path).
  *
  * float32 data is computed in float64 scratch with float64 twiddles and rounded once per axis on scatter.
+ *
+ * Big passes are split by lines between threads (`parallelFor`, task 'fft.axis', registered here and loaded by
+ * the workers through src/parallel/task-list.ts). Every line is computed by the same code in the same order
+ * whichever thread runs it, so results are bitwise identical with and without helpers.
  */
 import { executePlan, getPlan } from './kernels/execute.js';
 import { directDft } from './kernels/direct.js';
 import { rootsOfUnity } from './kernels/plan.js';
 import { c2rPre, r2cPost } from './kernels/real.js';
+import { getParallelBackend, isShared, parallelFor, toShared } from '../parallel/pool.js';
+import { registerTask, type TaskArg } from '../parallel/tasks.js';
 
 /** Any storage the driver reads (real dtypes of every kind, complex as interleaved floats). */
 export type SrcArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -64,18 +70,35 @@ function strides(shape: readonly number[]): number[] {
   return s;
 }
 
-/** Element offsets of the first element of every line (C order over the live box of the other dims). */
-function lineBases(shape: readonly number[], axis: number, live: readonly number[]): Int32Array {
+/** Number of lines along `axis` inside the live box. */
+function lineCount(shape: readonly number[], axis: number, live: readonly number[]): number {
+  let count = 1;
+  for (let d = 0; d < shape.length; d++) if (d !== axis) count *= live[d]!;
+  return count;
+}
+
+/**
+ * Element offsets of the first element of lines `start` ≤ c < `end` (lines numbered in C order over the live box
+ * of the other dims), so that each thread of a parallel pass only builds the offsets of its own range.
+ */
+function lineBases(shape: readonly number[], axis: number, live: readonly number[], start: number, end: number): Int32Array {
   const st = strides(shape);
   const dims: number[] = [];
   for (let d = 0; d < shape.length; d++) if (d !== axis) dims.push(d);
-  let count = 1;
-  for (const d of dims) count *= live[d]!;
+  const count = Math.max(0, end - start);
   const out = new Int32Array(count);
   if (count === 0) return out;
+  const last = dims.length - 1;
+  // multi-index of line `start`
   const idx = new Array<number>(dims.length).fill(0);
   let base = 0;
-  const last = dims.length - 1;
+  let rem = start;
+  for (let k = last; k >= 0; k--) {
+    const d = dims[k]!;
+    idx[k] = rem % live[d]!;
+    rem = Math.floor(rem / live[d]!);
+    base += idx[k]! * st[d]!;
+  }
   for (let c = 0; c < count; c++) {
     out[c] = base;
     // odometer increment
@@ -237,8 +260,8 @@ function blockLanes(srcB: Int32Array, dstB: Int32Array, b0: number, lines: numbe
   return B;
 }
 
-function useDirect(k: number, n: number): boolean {
-  return pruningEnabled && k < n && k <= 0.75 * Math.log2(n);
+function useDirect(k: number, n: number, pruning: boolean): boolean {
+  return pruning && k < n && k <= 0.75 * Math.log2(n);
 }
 
 /**
@@ -252,19 +275,62 @@ function useDirect(k: number, n: number): boolean {
  * ```
  */
 export function transformAxis(job: AxisJob): void {
+  const { kind, srcShape, axis, n } = job;
+  const nInNeeded = kind === 'c2r' ? (n >> 1) + 1 : n;
+  const k = Math.min(job.live[axis]!, srcShape[axis]!, nInNeeded);
+  const lines = lineCount(srcShape, axis, job.live);
+  // no line, or every line is zero: so is the output (dst is zero-initialised, or this runs in place on zeros)
+  if (lines === 0 || k === 0) return;
+  if (lines >= 2 && lines * n >= PAR_MIN_WORK && getParallelBackend() !== null && isShared(job.dst)) {
+    // helpers can only see shared memory: copy an ordinary input once (the output already is shared)
+    const src = toShared(job.src);
+    parallelFor(AXIS_TASK, lines, encodeJob({ ...job, src }), { minPerThread: Math.ceil(PAR_MIN_PER_THREAD / n) });
+    return;
+  }
+  runAxisRange(job, pruningEnabled, 0, lines);
+}
+
+/** Complex elements of work (lines × n) below which an axis pass stays on the calling thread. */
+const PAR_MIN_WORK = 1 << 16;
+const PAR_MIN_PER_THREAD = 1 << 15;
+const AXIS_TASK = 'fft.axis';
+
+/** The job as task arguments: typed arrays stay as they are, shapes travel as comma-separated strings. */
+function encodeJob(job: AxisJob): TaskArg[] {
+  return [
+    job.kind, job.src, job.srcShape.join(','), job.srcComplex, job.dst, job.dstShape.join(','), job.axis, job.n, job.sign,
+    job.scale, job.live.join(','), job.conjInput === true, pruningEnabled,
+  ];
+}
+
+function parseShape(s: string): number[] {
+  return s === '' ? [] : s.split(',').map(Number);
+}
+
+/** `args` as built by {@link encodeJob}: runs lines [start, end) of the axis pass on this thread. */
+function axisTask(args: readonly TaskArg[], start: number, end: number): void {
+  const job: AxisJob = {
+    kind: args[0] as AxisJob['kind'], src: args[1] as SrcArray, srcShape: parseShape(args[2] as string), srcComplex: args[3] as boolean,
+    dst: args[4] as DstArray, dstShape: parseShape(args[5] as string), axis: args[6] as number, n: args[7] as number,
+    sign: args[8] as 1 | -1, scale: args[9] as number, live: parseShape(args[10] as string), conjInput: args[11] as boolean,
+  };
+  runAxisRange(job, args[12] as boolean, start, end);
+}
+registerTask(AXIS_TASK, axisTask);
+
+/** Lines [start, end) of one axis transform, on the calling thread. */
+function runAxisRange(job: AxisJob, pruning: boolean, start: number, end: number): void {
   const { kind, src, srcShape, dst, dstShape, axis, n, scale } = job;
   const srcLen = srcShape[axis]!;
   const nOutEntries = kind === 'r2c' ? (n >> 1) + 1 : n; // entries written per dst line
   const nInNeeded = kind === 'c2r' ? (n >> 1) + 1 : n; // entries of a src line that matter
   const k = Math.min(job.live[axis]!, srcLen, nInNeeded);
-  const srcBases = lineBases(srcShape, axis, job.live);
-  const dstBases = lineBases(dstShape, axis, job.live);
+  const srcBases = lineBases(srcShape, axis, job.live, start, end);
+  const dstBases = lineBases(dstShape, axis, job.live, start, end);
   const lines = srcBases.length;
-  if (lines === 0) return;
+  if (lines === 0 || k === 0) return;
   const srcSt = strides(srcShape)[axis]!;
   const dstSt = strides(dstShape)[axis]!;
-  // every line is zero: so is the output (dst is zero-initialised, or this runs in place on zeros)
-  if (k === 0) return;
   const B = Math.max(1, Math.min(lines, MAX_LANES, Math.floor(BLOCK_ELEMS / n)));
   const size = 2 * (n + 2) * B;
   const A = new Float64Array(size);
@@ -274,7 +340,7 @@ export function transformAxis(job: AxisJob): void {
   const h = n >> 1;
 
   if (kind === 'c2c') {
-    const direct = useDirect(k, n);
+    const direct = useDirect(k, n, pruning);
     const plan = direct ? undefined : getPlan(n, job.sign);
     const roots = direct ? rootsOfUnity(n, job.sign) : undefined;
     for (let b0 = 0, Bc = 0; b0 < lines; b0 += Bc) {
@@ -291,7 +357,7 @@ export function transformAxis(job: AxisJob): void {
   }
 
   if (kind === 'r2c') {
-    const direct = useDirect(k, n);
+    const direct = useDirect(k, n, pruning);
     const pairs = even && !direct;
     const plan = direct ? undefined : pairs ? getPlan(h, -1) : getPlan(n, -1);
     const roots = rootsOfUnity(n, -1);

@@ -3,3 +3,4 @@
  * Add a kernel module here when it starts calling `registerTask`.
  */
 import './builtin-tasks.js';
+import '../fft/nd.js';
