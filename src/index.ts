@@ -49,3 +49,6 @@ export type { ClampOptions } from './tensor/elementwise.js';
 export { div, floorDivide, remainder } from './tensor/division.js';
 export type { DivOptions, OnZero } from './tensor/division.js';
 export { conj, real, imag, angle } from './tensor/complex-ops.js';
+export * as operators from './operators/index.js';
+export type { LinearOperator, KrylovInfo, KrylovOptions, KrylovResult, DottestResult } from './operators/index.js';
+export * as linalg from './linalg/index.js';
