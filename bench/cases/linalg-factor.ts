@@ -4,9 +4,11 @@
  * (a complex multiply-add counts as 8).
  */
 import type { BenchCase } from '../harness.js';
+import { installNodeBackend } from '../../src/node/worker-pool.js';
 import { randn } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { cholesky, det, inv, qr, solve } from '../../src/linalg/factor.js';
+
 
 /** Batch of well-conditioned n×n matrices: randn + n·I. */
 function diagDominant(b: number, n: number, dtype: 'float64' | 'complex128' | 'complex64', seed: number): Tensor {
@@ -43,7 +45,7 @@ const K = 4;
 const luFlopsC = (n: number) => (8 / 3) * n ** 3; // complex LU: (2/3)n³ complex multiply-adds
 const solveFlopsC = (n: number, k: number) => 8 * n * n * k; // two triangular solves, n² k complex multiply-adds
 
-export const cases: BenchCase[] = [
+const serialCases: BenchCase[] = [
   {
     name: 'solve [8320, 32, 32] x [8320, 32, 4] complex128',
     peer: 'solve_8320x32x4_c128',
@@ -122,3 +124,17 @@ export const cases: BenchCase[] = [
     },
   },
 ];
+
+/**
+ * The cases with the worker pool: batches are split across all cores (ADJOINT_THREADS overrides), as torch uses its
+ * threads. The harness installs no backend; installing it in `setup` (idempotent) leaves the cases of modules
+ * that run earlier untouched. The workers start during the first case's warm-up run (until they are ready the
+ * caller does their share).
+ */
+export const cases: BenchCase[] = serialCases.map((c) => ({
+  ...c,
+  setup: () => {
+    installNodeBackend();
+    return c.setup();
+  },
+}));

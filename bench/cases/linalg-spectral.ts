@@ -3,11 +3,13 @@
  * Peers: bench/peers/linalg_spectral_cases.py (torch.linalg).
  */
 import type { BenchCase } from '../harness.js';
+import { installNodeBackend } from '../../src/node/worker-pool.js';
 import { randn } from '../../src/tensor/random.js';
 import { complex } from '../../src/tensor/creation.js';
 import { cast } from '../../src/tensor/cast.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { eigh, pinv, svd } from '../../src/linalg/spectral.js';
+
 
 function crandn(shape: number[], seed: number): Tensor {
   return complex(randn(shape, { seed, dtype: 'float64' }), randn(shape, { seed: seed + 1, dtype: 'float64' }));
@@ -32,7 +34,7 @@ function crandLowRank(b: number, n: number, r: number, seed: number): Tensor {
   return new Tensor(out, [b, n, n], 'complex128');
 }
 
-export const cases: BenchCase[] = [
+const serialCases: BenchCase[] = [
   {
     name: 'pinv [8320, 32, 32] complex128',
     peer: 'pinv_8320x32_c128',
@@ -82,3 +84,17 @@ export const cases: BenchCase[] = [
     },
   },
 ];
+
+/**
+ * The cases with the worker pool: batches are split across all cores (ADJOINT_THREADS overrides), as torch uses its
+ * threads. The harness installs no backend; installing it in `setup` (idempotent) leaves the cases of modules
+ * that run earlier untouched. The workers start during the first case's warm-up run (until they are ready the
+ * caller does their share).
+ */
+export const cases: BenchCase[] = serialCases.map((c) => ({
+  ...c,
+  setup: () => {
+    installNodeBackend();
+    return c.setup();
+  },
+}));

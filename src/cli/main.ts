@@ -12,12 +12,14 @@ import { Command, CommanderError } from 'commander';
 import { AdjointError } from '../errors.js';
 import type { CliContext, CommandRegistrar } from './command.js';
 import { registerInfo } from './commands/info.js';
+import { registerConvPinv } from './commands/conv-pinv.js';
+import { registerDemo } from './commands/demo.js';
 
 /**
  * Every subcommand, in the order `--help` lists them. To add one, write `src/cli/commands/<name>.ts`
  * exporting a {@link CommandRegistrar} and append it here.
  */
-export const COMMANDS: readonly CommandRegistrar[] = [registerInfo];
+export const COMMANDS: readonly CommandRegistrar[] = [registerInfo, registerConvPinv, registerDemo];
 
 /**
  * The version in package.json. Both src/cli/main.ts and dist/cli/main.js sit two levels below it.

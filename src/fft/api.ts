@@ -7,7 +7,7 @@ import { argError } from '../errors.js';
 import { allocStorage, complexDtypeOf, floatDtypeOf, isComplex, realDtypeOf, type DType } from '../tensor/dtype.js';
 import { numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { transformAxis, type DstArray, type SrcArray } from './nd.js';
+import { canRfftLastTwo, inPlaceC2c, rfftLastTwo, transformAxis, type DstArray, type SrcArray } from './nd.js';
 
 /** Normalisation mode, as in torch.fft: which direction carries the 1/n (`'ortho'`: 1/√n both ways). */
 export type FftNorm = 'backward' | 'ortho' | 'forward';
@@ -146,17 +146,14 @@ function c2cN(x: Tensor, r: Resolved, sign: 1 | -1, norm: FftNorm): Tensor {
   }
   const live = x.shape.slice();
   r.dims.forEach((d, i) => (live[d] = Math.min(x.shape[d]!, r.sizes[i]!)));
-  let cur: { src: SrcArray; shape: readonly number[]; complex: boolean } = { src, shape: x.shape, complex: isComplex(x.dtype) };
-  for (let i = r.dims.length - 1; i >= 0; i--) {
-    const axis = r.dims[i]!;
-    const n = r.sizes[i]!;
-    transformAxis({
-      kind: 'c2c', src: cur.src, srcShape: cur.shape, srcComplex: cur.complex, dst, dstShape: outShape, axis, n, sign,
-      scale: i === 0 ? axisScale(norm, total(r.sizes), sign === 1) : 1, live,
-    });
-    live[axis] = n;
-    cur = { src: dst, shape: outShape, complex: true };
-  }
+  const last = r.dims.length - 1;
+  const scale = axisScale(norm, total(r.sizes), sign === 1);
+  transformAxis({
+    kind: 'c2c', src, srcShape: x.shape, srcComplex: isComplex(x.dtype), dst, dstShape: outShape, axis: r.dims[last]!, n: r.sizes[last]!, sign,
+    scale: last === 0 ? scale : 1, live,
+  });
+  live[r.dims[last]!] = r.sizes[last]!;
+  inPlaceC2c(dst, outShape, r.dims, r.sizes, last - 1, sign, live, scale);
   return Tensor.fromStorage(dst, outShape, dt);
 }
 
@@ -173,20 +170,20 @@ function r2cN(fn: string, x: Tensor, r: Resolved, norm: FftNorm): Tensor {
   r.dims.forEach((d, i) => (live[d] = Math.min(x.shape[d]!, r.sizes[i]!)));
   const axisL = r.dims[last]!;
   const nL = r.sizes[last]!;
+  const scale = axisScale(norm, total(r.sizes), false);
+  if (last >= 1 && axisL === x.ndim - 1 && r.dims[last - 1] === axisL - 1 && canRfftLastTwo(x.shape, live, r.sizes[last - 1]!, nL)) {
+    // the usual rfftn/rfft2 layout: the last two passes as one (the r2c rows and the columns before them)
+    rfftLastTwo(x.data, x.shape, dst, outShape, live, last === 1 ? scale : 1);
+    live[axisL] = outShape[axisL]!;
+    inPlaceC2c(dst, outShape, r.dims, r.sizes, last - 2, -1, live, scale);
+    return Tensor.fromStorage(dst, outShape, dt);
+  }
   transformAxis({
     kind: 'r2c', src: x.data, srcShape: x.shape, srcComplex: false, dst, dstShape: outShape, axis: axisL, n: nL, sign: -1,
-    scale: last === 0 ? axisScale(norm, total(r.sizes), false) : 1, live,
+    scale: last === 0 ? scale : 1, live,
   });
   live[axisL] = outShape[axisL]!;
-  for (let i = last - 1; i >= 0; i--) {
-    const axis = r.dims[i]!;
-    const n = r.sizes[i]!;
-    transformAxis({
-      kind: 'c2c', src: dst, srcShape: outShape, srcComplex: true, dst, dstShape: outShape, axis, n, sign: -1,
-      scale: i === 0 ? axisScale(norm, total(r.sizes), false) : 1, live,
-    });
-    live[axis] = n;
-  }
+  inPlaceC2c(dst, outShape, r.dims, r.sizes, last - 1, -1, live, scale);
   return Tensor.fromStorage(dst, outShape, dt);
 }
 
@@ -208,18 +205,17 @@ function c2rN(fn: string, x: Tensor, r: Resolved, norm: FftNorm, conjInput: bool
     const midShape = x.shape.slice();
     r.dims.forEach((d, i) => (midShape[d] = i === last ? m : r.sizes[i]!));
     const mid = allocStorage(dt, numel(midShape)) as DstArray;
-    for (let i = last - 1; i >= 0; i--) {
-      const axis = r.dims[i]!;
-      const n = r.sizes[i]!;
-      transformAxis({
-        kind: 'c2c', src, srcShape, srcComplex, dst: mid, dstShape: midShape, axis, n, sign: 1,
-        scale: 1, live, conjInput: conjInput && src !== mid,
-      });
-      live[axis] = n;
-      src = mid;
-      srcShape = midShape;
-      srcComplex = true;
-    }
+    // the first pass reads the input (conjugated for hfftn), the others run in place on `mid`
+    const first = last - 1;
+    transformAxis({
+      kind: 'c2c', src, srcShape, srcComplex, dst: mid, dstShape: midShape, axis: r.dims[first]!, n: r.sizes[first]!, sign: 1,
+      scale: 1, live, conjInput,
+    });
+    live[r.dims[first]!] = r.sizes[first]!;
+    inPlaceC2c(mid, midShape, r.dims, r.sizes, first - 1, 1, live, 1);
+    src = mid;
+    srcShape = midShape;
+    srcComplex = true;
     conjInput = false;
   }
   const outShape = x.shape.slice();

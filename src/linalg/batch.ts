@@ -8,6 +8,7 @@
  */
 import { AdjointError, argError } from '../errors.js';
 import { castStorage } from '../tensor/cast.js';
+import { allocShared, getParallelBackend } from '../parallel/pool.js';
 import { isComplex, promoteTypes, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, contiguousStrides, numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -42,10 +43,21 @@ export function realLinalgDtype(dt: LinalgDtype): 'float32' | 'float64' {
   return dt === 'float32' || dt === 'complex64' ? 'float32' : 'float64';
 }
 
-/** Allocates zeroed flat storage for `count` elements of `dt` (2 scalars each when complex). @example `allocFloat('complex64', 4).length // 8` */
+/** Outputs at least this big go to shared memory when a parallel backend is installed (helpers can write them). */
+const SHARED_OUTPUT_BYTES = 1 << 14;
+
+/**
+ * Allocates zeroed flat storage for `count` elements of `dt` (2 scalars each when complex); in shared memory when
+ * a parallel backend is installed and the array is not tiny, so that batch loops can be split across threads.
+ * @example `allocFloat('complex64', 4).length // 8`
+ */
 export function allocFloat(dt: LinalgDtype, count: number): FloatStorage {
   const n = isComplex(dt) ? 2 * count : count;
-  return dt === 'float32' || dt === 'complex64' ? new Float32Array(n) : new Float64Array(n);
+  const single = dt === 'float32' || dt === 'complex64';
+  if (n * (single ? 4 : 8) >= SHARED_OUTPUT_BYTES && getParallelBackend() !== null) {
+    return single ? allocShared(Float32Array, n) : allocShared(Float64Array, n);
+  }
+  return single ? new Float32Array(n) : new Float64Array(n);
 }
 
 /** A stack of matrices `[...batch, rows, cols]` as one flat contiguous C-order array in the computation dtype. */

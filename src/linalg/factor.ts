@@ -11,10 +11,14 @@
  * Each matrix is copied into a small Float64Array scratch (so one matrix sits in cache while it is factored and
  * the kernels see one array type); float32/complex64 inputs are therefore computed in double precision and
  * rounded once on output, which is at least as accurate as LAPACK's single-precision routines.
+ *
+ * `solve` (without broadcasting of A), `inv`, `det`, `slogdet`, `cholesky` and `qr` split their batch across threads
+ * when a parallel backend is installed (src/linalg/batch-parallel.ts), with bit-identical results and errors.
  */
 import { argError } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { allocShared } from '../parallel/pool.js';
 import {
   allocFloat,
   batchError,
@@ -31,6 +35,8 @@ import { choleskyComplex, choleskyReal } from './kernels/cholesky.js';
 import { applyRowSwaps, luComplex, luReal } from './kernels/lu.js';
 import { formQComplex, formQReal, qrComplex, qrReal } from './kernels/qr.js';
 import { trsmComplex, trsmReal } from './kernels/triangular.js';
+import { BATCH_ARGS, batchArgs, batchFromArgs, registerBatchTask, runBatch } from './batch-parallel.js';
+import type { TaskArg } from '../parallel/tasks.js';
 
 type LuKernel = typeof luReal;
 type TrsmKernel = typeof trsmReal;
@@ -157,6 +163,12 @@ export function solve(A: Tensor, B: Tensor, options: SolveOptions = {}): Tensor 
   // in cache at a time); otherwise every distinct A is factored once up front. (Eliminating on the augmented
   // [A | B] instead measured no faster.)
   const streaming = bb.count === a.count;
+  if (streaming) {
+    const cost = (n * n * n * 2) / 3 + 2 * n * n * (left ? cols : rows);
+    const bLinear = b.count === bb.count;
+    runBatch(SOLVE_TASK, bb.count, [...batchArgs(a), ...batchArgs(b), bb.indexB, x, left], bLinear ? [2 * BATCH_ARGS] : [BATCH_ARGS, 2 * BATCH_ARGS], cost * k.sp * k.sp, bLinear ? [0, BATCH_ARGS] : [0]);
+    return vector ? batchTensor(x, dtype, bb.batchShape, [n]) : batchTensor(x, dtype, bb.batchShape, [rows, cols]);
+  }
   const all = streaming ? null : factorAll(fn, 'A', a, true);
   const w = streaming ? new Float64Array(a.stride) : null;
   const piv = streaming ? new Int32Array(n) : all!.piv;
@@ -191,6 +203,43 @@ export function solve(A: Tensor, B: Tensor, options: SolveOptions = {}): Tensor 
   return vector ? batchTensor(x, dtype, bb.batchShape, [n]) : batchTensor(x, dtype, bb.batchShape, [rows, cols]);
 }
 
+const SOLVE_TASK = 'linalg.solve';
+/** Streaming solve (A not broadcast): args [...batchArgs(A), ...batchArgs(B), indexB, x, left]. */
+registerBatchTask(SOLVE_TASK, (args: readonly TaskArg[]) => {
+  const a = batchFromArgs(args, 0);
+  const b = batchFromArgs(args, BATCH_ARGS);
+  const indexB = args[2 * BATCH_ARGS] as Int32Array;
+  const x = args[2 * BATCH_ARGS + 1] as FloatStorage;
+  const left = args[2 * BATCH_ARGS + 2] as boolean;
+  const n = a.rows;
+  const k = kernels(a.complex);
+  const { rows, cols, stride: xs } = b;
+  const w = new Float64Array(a.stride);
+  const piv = new Int32Array(n);
+  const tb = new Float64Array(xs);
+  const scratch = left ? null : new Float64Array(a.stride);
+  return (i: number) => {
+    load(a, i, w);
+    if (k.lu(w, 0, n, n, piv, 0) >= 0) throw batchError('solve', 'A', 'is singular', a.batchShape, i);
+    const src = indexB[i]! * xs;
+    if (left) {
+      tb.set(b.data.subarray(src, src + xs));
+      luSolveBlock(k, w, 0, n, piv, 0, tb, 0, cols, 0, null);
+      x.set(tb, i * xs);
+    } else {
+      // X A = B  ⇔  Aᵀ Xᵀ = Bᵀ.
+      transposeInto(b.data, src, rows, cols, tb, 0, k.sp, false);
+      luSolveBlock(k, w, 0, n, piv, 0, tb, 0, rows, 1, scratch);
+      transposeInto(tb, 0, cols, rows, x, i * xs, k.sp, false);
+    }
+  };
+});
+
+/** Rough flops of an n×n LU (complex counted 4×), for parallel split decisions. */
+function luCost(n: number, cplx: boolean): number {
+  return ((2 * n * n * n) / 3) * (cplx ? 4 : 1);
+}
+
 /** A view of `t` with a size-1 dim before the last (a batch of vectors as 1×n matrices); no copy. */
 function asRow(t: Tensor): Tensor {
   return new Tensor(t.storage, [...t.shape.slice(0, -1), 1, t.shape[t.ndim - 1]!], t.dtype, [...t.strides.slice(0, -1), 0, t.strides[t.ndim - 1]!], t.offset);
@@ -211,19 +260,29 @@ export function inv(A: Tensor): Tensor {
   const n = a.rows;
   const k = kernels(a.complex);
   const x = allocFloat(a.dtype, a.count * n * n);
+  runBatch(INV_TASK, a.count, [...batchArgs(a), x], [], 3 * luCost(n, a.complex), [0]);
+  return batchTensor(x, a.dtype, a.batchShape, [n, n]);
+}
+
+const INV_TASK = 'linalg.inv';
+/** args: [...batchArgs(A), x] */
+registerBatchTask(INV_TASK, (args: readonly TaskArg[]) => {
+  const a = batchFromArgs(args, 0);
+  const x = args[BATCH_ARGS] as FloatStorage;
+  const n = a.rows;
+  const k = kernels(a.complex);
   const w = new Float64Array(a.stride);
   const e = new Float64Array(a.stride);
   const piv = new Int32Array(n);
-  for (let i = 0; i < a.count; i++) {
+  return (i: number) => {
     load(a, i, w);
-    if (k.lu(w, 0, n, n, piv, 0) >= 0) throw batchError(fn, 'A', 'is singular', a.batchShape, i);
+    if (k.lu(w, 0, n, n, piv, 0) >= 0) throw batchError('inv', 'A', 'is singular', a.batchShape, i);
     e.fill(0);
     for (let r = 0; r < n; r++) e[(r * n + r) * k.sp] = 1;
     luSolveBlock(k, w, 0, n, piv, 0, e, 0, n, 0, null);
     x.set(e, i * a.stride);
-  }
-  return batchTensor(x, a.dtype, a.batchShape, [n, n]);
-}
+  };
+});
 
 /** Parity of the row interchanges `piv[off … off+n)`: -1 for an odd number of swaps, else 1. */
 function swapSign(piv: Int32Array, off: number, n: number): number {
@@ -244,11 +303,21 @@ function swapSign(piv: Int32Array, off: number, n: number): number {
 export function det(A: Tensor): Tensor {
   const a = matrixBatch('det', 'A', A, { square: true });
   const n = a.rows;
+  const out = allocFloat(a.dtype, a.count);
+  runBatch(DET_TASK, a.count, [...batchArgs(a), out], [], luCost(n, a.complex), [0]);
+  return batchTensor(out, a.dtype, a.batchShape, []);
+}
+
+const DET_TASK = 'linalg.det';
+/** args: [...batchArgs(A), out] */
+registerBatchTask(DET_TASK, (args: readonly TaskArg[]) => {
+  const a = batchFromArgs(args, 0);
+  const out = args[BATCH_ARGS] as FloatStorage;
+  const n = a.rows;
   const { lu } = kernels(a.complex);
   const w = new Float64Array(a.stride);
   const piv = new Int32Array(n);
-  const out = allocFloat(a.dtype, a.count);
-  for (let i = 0; i < a.count; i++) {
+  return (i: number) => {
     load(a, i, w);
     lu(w, 0, n, n, piv, 0);
     const s = swapSign(piv, 0, n);
@@ -270,9 +339,8 @@ export function det(A: Tensor): Tensor {
       out[2 * i] = pr;
       out[2 * i + 1] = pi;
     }
-  }
-  return batchTensor(out, a.dtype, a.batchShape, []);
-}
+  };
+});
 
 /**
  * Sign and natural log of the absolute value of the determinant (`torch.linalg.slogdet`), computed from the LU
@@ -288,13 +356,24 @@ export function det(A: Tensor): Tensor {
 export function slogdet(A: Tensor): { sign: Tensor; logabsdet: Tensor } {
   const a = matrixBatch('slogdet', 'A', A, { square: true });
   const n = a.rows;
-  const { lu } = kernels(a.complex);
-  const w = new Float64Array(a.stride);
-  const piv = new Int32Array(n);
   const sign = allocFloat(a.dtype, a.count);
   const rdt = realLinalgDtype(a.dtype);
   const logabs = allocFloat(rdt, a.count);
-  for (let i = 0; i < a.count; i++) {
+  runBatch(SLOGDET_TASK, a.count, [...batchArgs(a), sign, logabs], [], luCost(n, a.complex), [0]);
+  return { sign: batchTensor(sign, a.dtype, a.batchShape, []), logabsdet: batchTensor(logabs, rdt, a.batchShape, []) };
+}
+
+const SLOGDET_TASK = 'linalg.slogdet';
+/** args: [...batchArgs(A), sign, logabs] */
+registerBatchTask(SLOGDET_TASK, (args: readonly TaskArg[]) => {
+  const a = batchFromArgs(args, 0);
+  const sign = args[BATCH_ARGS] as FloatStorage;
+  const logabs = args[BATCH_ARGS + 1] as FloatStorage;
+  const n = a.rows;
+  const { lu } = kernels(a.complex);
+  const w = new Float64Array(a.stride);
+  const piv = new Int32Array(n);
+  return (i: number) => {
     load(a, i, w);
     lu(w, 0, n, n, piv, 0);
     let sr = swapSign(piv, 0, n);
@@ -330,9 +409,8 @@ export function slogdet(A: Tensor): { sign: Tensor; logabsdet: Tensor } {
       sign[2 * i + 1] = si;
     } else sign[i] = sr;
     logabs[i] = l;
-  }
-  return { sign: batchTensor(sign, a.dtype, a.batchShape, []), logabsdet: batchTensor(logabs, rdt, a.batchShape, []) };
-}
+  };
+});
 
 /** Options of {@link cholesky}. */
 export interface CholeskyOptions {
@@ -354,19 +432,30 @@ export function cholesky(A: Tensor, options: CholeskyOptions = {}): Tensor {
   const fn = 'cholesky';
   const a = matrixBatch(fn, 'A', A, { square: true });
   const n = a.rows;
+  const out = allocFloat(a.dtype, a.count * n * n);
+  runBatch(CHOLESKY_TASK, a.count, [...batchArgs(a), out, options.upper === true, fn], [], luCost(n, a.complex) / 2, [0]);
+  return batchTensor(out, a.dtype, a.batchShape, [n, n]);
+}
+
+const CHOLESKY_TASK = 'linalg.cholesky';
+/** args: [...batchArgs(A), out, upper, fn] */
+registerBatchTask(CHOLESKY_TASK, (args: readonly TaskArg[]) => {
+  const a = batchFromArgs(args, 0);
+  const out = args[BATCH_ARGS] as FloatStorage;
+  const upper = args[BATCH_ARGS + 1] as boolean;
+  const fn = args[BATCH_ARGS + 2] as string;
+  const n = a.rows;
   const sp = a.complex ? 2 : 1;
   const kern = a.complex ? choleskyComplex : choleskyReal;
   const w = new Float64Array(a.stride);
-  const out = allocFloat(a.dtype, a.count * n * n);
-  for (let i = 0; i < a.count; i++) {
+  return (i: number) => {
     load(a, i, w);
     const bad = kern(w, 0, n);
     if (bad >= 0) throw batchError(fn, 'A', `is not positive-definite (the leading minor of order ${bad + 1} is not positive-definite)`, a.batchShape, i);
-    if (options.upper) transposeInto(w, 0, n, n, out, i * a.stride, sp, true);
+    if (upper) transposeInto(w, 0, n, n, out, i * a.stride, sp, true);
     else out.set(w, i * a.stride);
-  }
-  return batchTensor(out, a.dtype, a.batchShape, [n, n]);
-}
+  };
+});
 
 /**
  * LU factorisation with partial pivoting in compact form (`torch.linalg.lu_factor`): `LU` holds L (unit diagonal
@@ -627,19 +716,44 @@ export function qr(A: Tensor, options: QrOptions = {}): QrResult {
   const k = Math.min(m, n);
   const cplx = a.complex;
   const sp = cplx ? 2 : 1;
-  const tau = new Float64Array(2 * Math.max(k, 1));
-  const w = new Float64Array(a.stride);
-  const qw = new Float64Array(m * (mode === 'complete' ? m : k) * sp);
-  const work = new Float64Array(2 * Math.max(m, n, 1));
-  const perm = pivoting ? new Int32Array(a.count * n) : null;
-  const norms = pivoting ? new Float64Array(n) : null;
+  const perm = pivoting ? allocShared(Int32Array, a.count * n) : null;
   const qCols = mode === 'complete' ? m : k;
   const rRows = mode === 'complete' ? m : k;
   const Q = mode === 'r' ? null : allocFloat(a.dtype, a.count * m * qCols);
   const R = allocFloat(a.dtype, a.count * rRows * n);
+  const cost = 2 * m * n * k * (mode === 'r' ? 1 : 2) * sp * sp;
+  runBatch(QR_TASK, a.count, [...batchArgs(a), Q ?? 0, R, perm ?? 0, mode], [], cost, [0]);
+  const res: QrResult = {
+    Q: Q ? batchTensor(Q, a.dtype, a.batchShape, [m, qCols]) : new Tensor(allocFloat(a.dtype, 0), [0], a.dtype),
+    R: batchTensor(R, a.dtype, a.batchShape, [rRows, n]),
+  };
+  if (perm) res.perm = new Tensor(perm, [...a.batchShape, n], 'int32');
+  return res;
+}
+
+const QR_TASK = 'linalg.qr';
+/** args: [...batchArgs(A), Q (or 0 for mode 'r'), R, perm (or 0 without pivoting), mode] */
+registerBatchTask(QR_TASK, (args: readonly TaskArg[]) => {
+  const a = batchFromArgs(args, 0);
+  const Qa = args[BATCH_ARGS];
+  const Q = typeof Qa === 'object' ? (Qa as FloatStorage) : null;
+  const R = args[BATCH_ARGS + 1] as FloatStorage;
+  const pa = args[BATCH_ARGS + 2];
+  const perm = typeof pa === 'object' ? (pa as Int32Array) : null;
+  const mode = args[BATCH_ARGS + 3] as string;
+  const { rows: m, cols: n, complex: cplx } = a;
+  const k = Math.min(m, n);
+  const sp = cplx ? 2 : 1;
+  const qCols = mode === 'complete' ? m : k;
+  const rRows = mode === 'complete' ? m : k;
+  const tau = new Float64Array(2 * Math.max(k, 1));
+  const w = new Float64Array(a.stride);
+  const qw = new Float64Array(m * qCols * sp);
+  const work = new Float64Array(2 * Math.max(m, n, 1));
+  const norms = perm ? new Float64Array(n) : null;
   const factor = cplx ? qrComplex : qrReal;
   const formQ = cplx ? formQComplex : formQReal;
-  for (let b = 0; b < a.count; b++) {
+  return (b: number) => {
     load(a, b, w);
     factor(w, 0, m, n, tau, 0, work, perm, b * n, norms);
     const rOff = b * rRows * n * sp;
@@ -648,14 +762,8 @@ export function qr(A: Tensor, options: QrOptions = {}): QrResult {
       formQ(w, 0, m, n, k, tau, 0, qw, 0, qCols, work);
       Q.set(qw, b * m * qCols * sp);
     }
-  }
-  const res: QrResult = {
-    Q: Q ? batchTensor(Q, a.dtype, a.batchShape, [m, qCols]) : new Tensor(allocFloat(a.dtype, 0), [0], a.dtype),
-    R: batchTensor(R, a.dtype, a.batchShape, [rRows, n]),
   };
-  if (perm) res.perm = new Tensor(perm, [...a.batchShape, n], 'int32');
-  return res;
-}
+});
 
 declare module '../tensor/tensor.js' {
   interface Tensor {

@@ -19,6 +19,10 @@
  *
  * Rank decisions (`pinv`, `matrixRank`, `lstsq`) keep singular values σ_i > max(atol, rtol·σ_1) exactly as PyTorch
  * does; singular values within rounding of that cut-off may fall either way in any two implementations.
+ *
+ * Batches are split across threads when a parallel backend is installed (src/linalg/batch-parallel.ts): every
+ * matrix is computed by the same code either way, so results are bit-identical to the serial loop, and so are the
+ * errors (the lowest failing batch index is reported).
  */
 import { argError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -26,6 +30,9 @@ import { allocFloat, batchError, batchTensor, broadcastBatch, checkMatrixTensor,
 import { gaussJordanInverse, outerSum } from './kernels/pinv.js';
 import { applyLeft, applyRight, bidiagonalQR, bidiagonalize } from './kernels/bidiagonal-svd.js';
 import { applyReflectors, tridiagonalQL, tridiagonalize } from './kernels/tridiagonal-eigh.js';
+import { BATCH_ARGS, batchArgs, batchFromArgs, registerBatchTask, runBatch } from './batch-parallel.js';
+import { allocShared } from '../parallel/pool.js';
+import type { TaskArg } from '../parallel/tasks.js';
 
 /** Most implicit QL iterations per eigenvalue before `eigh` reports non-convergence. @example `MAX_QL_ITER // 60` */
 export const MAX_QL_ITER = 60;
@@ -248,18 +255,37 @@ export function svd(A: Tensor, options: SvdOptions = {}): SvdResult {
   const S = allocFloat(rdt, count * k);
   const U = allocFloat(dtype, count * m * uCols);
   const Vh = allocFloat(dtype, count * vRows * n);
-  const M = Math.max(m, n);
-  const gCols = full ? M : k;
+  runBatch(SVD_TASK, count, [...batchArgs(Ab), U, S, Vh, full], [], svdCost(m, n, cplx, true), [0]);
+  return {
+    U: batchTensor(U, dtype, batchShape, [m, uCols]),
+    S: batchTensor(S, rdt, batchShape, [k]),
+    Vh: batchTensor(Vh, dtype, batchShape, [vRows, n]),
+  };
+}
+
+const SVD_TASK = 'linalg.svd';
+/** args: [...batchArgs(A), U, S, Vh, fullMatrices] */
+registerBatchTask(SVD_TASK, (args: readonly TaskArg[]) => {
+  const Ab = batchFromArgs(args, 0);
+  const U = args[BATCH_ARGS] as FloatStorage;
+  const S = args[BATCH_ARGS + 1] as FloatStorage;
+  const Vh = args[BATCH_ARGS + 2] as FloatStorage;
+  const full = args[BATCH_ARGS + 3] as boolean;
+  const { rows: m, cols: n, complex: cplx } = Ab;
+  const k = Math.min(m, n);
+  const uCols = full ? m : k;
+  const vRows = full ? n : k;
+  const gCols = full ? Math.max(m, n) : k;
   const w = new GkrWork(m, n, cplx, Math.max(gCols, 1), true);
   const sp = cplx ? 2 : 1;
-  for (let b = 0; b < count; b++) {
+  return (b: number) => {
     if (k === 0) {
       // Empty: U and Vh are identities of their size.
       for (let i = 0; i < Math.min(m, uCols); i++) U[(b * m * uCols + i * uCols + i) * sp] = 1;
       for (let i = 0; i < Math.min(vRows, n); i++) Vh[(b * vRows * n + i * n + i) * sp] = 1;
-      continue;
+      return;
     }
-    const s = gkrOne(fn, 'A', Ab, b, w, gCols);
+    const s = gkrOne('svd', 'A', Ab, b, w, gCols);
     for (let j = 0; j < k; j++) S[b * k + j] = w.d[j]! * s;
     if (!w.transposed) {
       // U = X (m × uCols); Vh[j, i] = conj(Y[i, j]).
@@ -270,12 +296,13 @@ export function svd(A: Tensor, options: SvdOptions = {}): SvdResult {
       writeColMajorAsRowMajor(U, b * m * uCols, m, uCols, w.yr, w.yi, cplx, false);
       writeColMajorAsRowMajor(Vh, b * vRows * n, n, vRows, w.xr, w.xi, cplx, true);
     }
-  }
-  return {
-    U: batchTensor(U, dtype, batchShape, [m, uCols]),
-    S: batchTensor(S, rdt, batchShape, [k]),
-    Vh: batchTensor(Vh, dtype, batchShape, [vRows, n]),
   };
+});
+
+/** Rough flop count of one SVD, for the parallel split decision. */
+function svdCost(m: number, n: number, cplx: boolean, vectors: boolean): number {
+  const k = Math.min(m, n);
+  return (vectors ? 12 : 4) * Math.max(m, n) * k * k * (cplx ? 4 : 1);
 }
 
 /**
@@ -310,15 +337,26 @@ function writeColMajorAsRowMajor(out: FloatStorage, e: number, rows: number, col
 function singularValues(fn: string, arg: string, Ab: MatrixBatch): Float64Array {
   const { rows: m, cols: n, count, complex: cplx } = Ab;
   const k = Math.min(m, n);
-  const out = new Float64Array(count * k);
+  const out = allocFloat('float64', count * k) as Float64Array;
   if (k === 0) return out;
-  const w = new GkrWork(m, n, cplx, 0, false);
-  for (let b = 0; b < count; b++) {
-    const s = gkrOne(fn, arg, Ab, b, w, 0);
-    for (let j = 0; j < k; j++) out[b * k + j] = w.d[j]! * s;
-  }
+  runBatch(SVDVALS_TASK, count, [...batchArgs(Ab), out, fn, arg], [], svdCost(m, n, cplx, false), [0]);
   return out;
 }
+
+const SVDVALS_TASK = 'linalg.svdvals';
+/** args: [...batchArgs(A), out (Float64, count × k), fn, arg] */
+registerBatchTask(SVDVALS_TASK, (args: readonly TaskArg[]) => {
+  const Ab = batchFromArgs(args, 0);
+  const out = args[BATCH_ARGS] as Float64Array;
+  const fn = args[BATCH_ARGS + 1] as string;
+  const arg = args[BATCH_ARGS + 2] as string;
+  const k = Math.min(Ab.rows, Ab.cols);
+  const w = new GkrWork(Ab.rows, Ab.cols, Ab.complex, 0, false);
+  return (b: number) => {
+    const s = gkrOne(fn, arg, Ab, b, w, 0);
+    for (let j = 0; j < k; j++) out[b * k + j] = w.d[j]! * s;
+  };
+});
 
 /**
  * Singular values of every matrix in `[..., m, n]`, descending, as a real `[..., min(m, n)]` tensor.
@@ -454,12 +492,7 @@ export function eigh(A: Tensor, uplo: Uplo = 'L'): EighResult {
   const rdt = realLinalgDtype(dtype);
   const vals = allocFloat(rdt, count * n);
   const vecs = allocFloat(dtype, count * n * n);
-  const w = new EighWork(n, cplx, true);
-  for (let b = 0; b < count; b++) {
-    const s = eighOne(fn, Ab, b, up, w, true);
-    for (let j = 0; j < n; j++) vals[b * n + j] = w.d[j]! * s;
-    writeColMajorAsRowMajor(vecs, b * n * n, n, n, w.xr, w.xi, cplx, false);
-  }
+  runBatch(EIGH_TASK, count, [...batchArgs(Ab), vals, vecs, up, fn], [], eighCost(n, cplx, true), [0]);
   return { eigenvalues: batchTensor(vals, rdt, batchShape, [n]), eigenvectors: batchTensor(vecs, dtype, batchShape, [n, n]) };
 }
 
@@ -478,12 +511,31 @@ export function eigvalsh(A: Tensor, uplo: Uplo = 'L'): Tensor {
   const { rows: n, count, dtype, batchShape } = Ab;
   const rdt = realLinalgDtype(dtype);
   const vals = allocFloat(rdt, count * n);
-  const w = new EighWork(n, Ab.complex, false);
-  for (let b = 0; b < count; b++) {
-    const s = eighOne(fn, Ab, b, up, w, false);
-    for (let j = 0; j < n; j++) vals[b * n + j] = w.d[j]! * s;
-  }
+  runBatch(EIGH_TASK, count, [...batchArgs(Ab), vals, 0, up, fn], [], eighCost(n, Ab.complex, false), [0]);
   return batchTensor(vals, rdt, batchShape, [n]);
+}
+
+const EIGH_TASK = 'linalg.eigh';
+/** args: [...batchArgs(A), vals, vecs (or 0 for eigenvalues only), uplo, fn] */
+registerBatchTask(EIGH_TASK, (args: readonly TaskArg[]) => {
+  const Ab = batchFromArgs(args, 0);
+  const vals = args[BATCH_ARGS] as FloatStorage;
+  const vecs = args[BATCH_ARGS + 1];
+  const up = args[BATCH_ARGS + 2] as Uplo;
+  const fn = args[BATCH_ARGS + 3] as string;
+  const n = Ab.rows;
+  const vectors = typeof vecs === 'object';
+  const w = new EighWork(n, Ab.complex, vectors);
+  return (b: number) => {
+    const s = eighOne(fn, Ab, b, up, w, vectors);
+    for (let j = 0; j < n; j++) vals[b * n + j] = w.d[j]! * s;
+    if (vectors) writeColMajorAsRowMajor(vecs as FloatStorage, b * n * n, n, n, w.xr, w.xi, Ab.complex, false);
+  };
+});
+
+/** Rough flop count of one Hermitian eigendecomposition, for the parallel split decision. */
+function eighCost(n: number, cplx: boolean, vectors: boolean): number {
+  return (vectors ? 9 : 2) * n * n * n * (cplx ? 4 : 1);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -531,73 +583,120 @@ export function pinv(A: Tensor, options: RankOptions = {}): Tensor {
   const { atol, rtol } = resolveTols(fn, options, m, n, dtype);
   const out = allocFloat(dtype, count * n * m);
   if (m === 0 || n === 0) return batchTensor(out, dtype, batchShape, [n, m]);
+  // Cost estimate: the square fast path (~2n³) when it applies, else the SVD.
+  const cost = hermitian ? eighCost(n, cplx, true) : m === n ? 2 * n * n * n * (cplx ? 4 : 1) : svdCost(m, n, cplx, true);
+  runBatch(PINV_TASK, count, [...batchArgs(Ab), out, atol, rtol, hermitian], [], cost, [0]);
+  return batchTensor(out, dtype, batchShape, [n, m]);
+}
+
+const PINV_TASK = 'linalg.pinv';
+/** args: [...batchArgs(A), out, atol, rtol, hermitian] */
+registerBatchTask(PINV_TASK, (args: readonly TaskArg[]) => {
+  const fn = 'pinv';
+  const Ab = batchFromArgs(args, 0);
+  const out = args[BATCH_ARGS] as FloatStorage;
+  const atol = args[BATCH_ARGS + 1] as number;
+  const rtol = args[BATCH_ARGS + 2] as number;
+  const hermitian = args[BATCH_ARGS + 3] as boolean;
+  const { rows: m, cols: n, complex: cplx } = Ab;
   const xr = new Float64Array(n * m);
   const xi = cplx ? new Float64Array(n * m) : null;
   const wts = new Float64Array(Math.min(m, n));
   if (hermitian) {
     const w = new EighWork(n, cplx, true);
-    for (let b = 0; b < count; b++) {
+    return (b: number) => {
       const s = eighOne(fn, Ab, b, 'L', w, true);
       pinvFromEigh(n, w, s, atol, rtol, xr, xi);
       writeRowMajor(out, b * n * m, n, m, xr, xi, cplx, 1);
-    }
-    return batchTensor(out, dtype, batchShape, [n, m]);
+    };
   }
   const k = Math.min(m, n);
-  const w = new GkrWork(m, n, cplx, k, true);
+  let w: GkrWork | null = null; // only built when some matrix needs the SVD
   const perm = new Int32Array(n);
-  for (let b = 0; b < count; b++) {
-    if (m === n) {
-      const s = fastInverse(fn, Ab, b, xr, xi, perm, atol, rtol);
-      if (s > 0) {
-        writeRowMajor(out, b * n * m, n, m, xr, xi, cplx, 1 / s);
-        continue;
-      }
-    }
+  return (b: number) => {
+    if (m === n && fastInverse(fn, Ab, b, xr, xi, perm, atol, rtol, out, b * n * m)) return;
+    w ??= new GkrWork(m, n, cplx, k, true);
     const s = gkrOne(fn, 'A', Ab, b, w, k);
     const r = keptCount(w.d, s, atol, rtol, wts);
     assemblePinv(m, n, r, w, xr, xi, wts);
     writeRowMajor(out, b * n * m, n, m, xr, xi, cplx, s > 0 ? 1 / s : 0);
-  }
-  return batchTensor(out, dtype, batchShape, [n, m]);
-}
+  };
+});
 
 /**
- * The square fast path of {@link pinv}: loads matrix `b` scaled by 1/s into xr/xi (row-major), inverts it and
- * returns s when the result is certified (see {@link pinv}); returns 0 when the SVD must decide.
+ * The square fast path of {@link pinv}: inverts matrix `b` (scaled by 1/s, row-major in xr/xi) and, while writing
+ * the result to `out` at element offset `e`, checks its certificate (see {@link pinv}). Returns true when `out` holds
+ * pinv(A); false when the SVD must decide (then `out` may hold garbage, which the SVD path overwrites). Throws for
+ * non-finite input, as the SVD path would.
  */
-function fastInverse(fn: string, Ab: MatrixBatch, b: number, xr: Float64Array, xi: Float64Array | null, perm: Int32Array, atol: number, rtol: number): number {
+function fastInverse(fn: string, Ab: MatrixBatch, b: number, xr: Float64Array, xi: Float64Array | null, perm: Int32Array, atol: number, rtol: number, out: FloatStorage, e: number): boolean {
   const n = Ab.rows;
-  const s = maxAbsChecked(fn, 'A', Ab, b);
-  if (s === 0) return 0;
-  const inv = 1 / s;
   const d = Ab.data;
   const off = b * Ab.stride;
   const nn = n * n;
-  let fa = 0;
+  // One pass over the (large, uncached) input: copy it and find max |entry|; the scaling pass then stays in cache.
+  let mx = 0;
   if (xi) {
     for (let k = 0; k < nn; k++) {
-      const re = d[off + 2 * k]! * inv, im = d[off + 2 * k + 1]! * inv;
+      const re = d[off + 2 * k]!, im = d[off + 2 * k + 1]!;
       xr[k] = re;
       xi[k] = im;
-      fa += re * re + im * im;
+      const v = Math.max(Math.abs(re), Math.abs(im));
+      if (v > mx) mx = v;
+      else if (v !== v) mx = NaN;
     }
   } else {
     for (let k = 0; k < nn; k++) {
-      const re = d[off + k]! * inv;
+      const re = d[off + k]!;
       xr[k] = re;
-      fa += re * re;
+      const v = Math.abs(re);
+      if (v > mx) mx = v;
+      else if (v !== v) mx = NaN;
+    }
+  }
+  if (!Number.isFinite(mx)) throw batchError(fn, 'A', 'contains non-finite values (NaN or ±Inf)', Ab.batchShape, b);
+  if (mx === 0) return false;
+  const inv = 1 / mx;
+  let fa = 0;
+  for (let k = 0; k < nn; k++) {
+    const re = xr[k]! * inv;
+    xr[k] = re;
+    fa += re * re;
+  }
+  if (xi) {
+    for (let k = 0; k < nn; k++) {
+      const im = xi[k]! * inv;
+      xi[k] = im;
+      fa += im * im;
     }
   }
   fa = Math.sqrt(fa);
   const cutBound = Math.max(atol * inv, rtol * fa);
-  if (!gaussJordanInverse(n, xr, xi, perm)) return 0;
+  // Exit early once a pivot u_kk shows that the certificate below must fail (rank-deficient batches then lose
+  // little time here): with A = PᵀLU, |l_ij| ≤ 1, σ_min ≤ ‖L‖₂·σ_min(U) ≤ n·|u_kk| and σ_1 ≥ ‖A‖_F/√n, so
+  // ‖A‖_F·‖X‖_F ≥ σ_1/σ_min ≥ fa/(n^1.5·|u_kk|) and 1/‖X‖_F ≤ σ_min ≤ n·|u_kk|. Halved against rounding.
+  const minPivot = 0.5 * Math.max(fa / (FAST_KAPPA_MAX * n * Math.sqrt(n)), (FAST_MARGIN * cutBound) / n);
+  if (!gaussJordanInverse(n, xr, xi, perm, minPivot)) return false;
+  // Write A⁻¹ = X/s and accumulate ‖X‖_F in the same pass.
   let fx = 0;
-  for (let k = 0; k < nn; k++) fx += xr[k]! * xr[k]! + (xi ? xi[k]! * xi[k]! : 0);
+  if (xi) {
+    const o = 2 * e;
+    for (let k = 0; k < nn; k++) {
+      const re = xr[k]!, im = xi[k]!;
+      fx += re * re + im * im;
+      out[o + 2 * k] = re * inv;
+      out[o + 2 * k + 1] = im * inv;
+    }
+  } else {
+    for (let k = 0; k < nn; k++) {
+      const re = xr[k]!;
+      fx += re * re;
+      out[e + k] = re * inv;
+    }
+  }
   fx = Math.sqrt(fx);
   // σ_min ≥ 1/‖A⁻¹‖_F and σ_1 ≤ ‖A‖_F: all singular values certainly exceed the cut-off.
-  if (fa * fx <= FAST_KAPPA_MAX && 1 / fx > FAST_MARGIN * cutBound) return s;
-  return 0;
+  return fa * fx <= FAST_KAPPA_MAX && 1 / fx > FAST_MARGIN * cutBound;
 }
 
 /** Number of singular values σ_j = s·d[j] (descending) above the cut-off; fills wts[j] = 1/d[j] for those. */
@@ -666,14 +765,14 @@ export function matrixRank(A: Tensor, options: RankOptions = {}): Tensor {
   const k = Math.min(m, n);
   if (k === 0) return new Tensor(out, batchShape.slice(), 'int32');
   if (hermitian) {
-    const w = new EighWork(n, Ab.complex, false);
+    const vals = allocFloat('float64', count * n) as Float64Array;
+    runBatch(EIGH_TASK, count, [...batchArgs(Ab), vals, 0, 'L', fn], [], eighCost(n, Ab.complex, false), [0]);
     for (let b = 0; b < count; b++) {
-      const s = eighOne(fn, Ab, b, 'L', w, false);
       let mx = 0;
-      for (let j = 0; j < n; j++) mx = Math.max(mx, Math.abs(w.d[j]!) * s);
+      for (let j = 0; j < n; j++) mx = Math.max(mx, Math.abs(vals[b * n + j]!));
       const cut = Math.max(atol, rtol * mx);
       let r = 0;
-      for (let j = 0; j < n; j++) if (Math.abs(w.d[j]! * s) > cut) r++;
+      for (let j = 0; j < n; j++) if (Math.abs(vals[b * n + j]!) > cut) r++;
       out[b] = r;
     }
   } else {
@@ -740,16 +839,52 @@ export function lstsq(A: Tensor, B: Tensor, options: LstsqOptions = {}): LstsqRe
   const rdt = realLinalgDtype(dtype);
   const sol = allocFloat(dtype, count * n * kk);
   const svals = allocFloat(rdt, count * kmin);
-  const ranks = new Int32Array(count);
-  const res = new Float64Array(count * kk);
+  const ranks = allocShared(Int32Array, count);
+  const res = allocShared(Float64Array, count * kk);
+  runBatch(LSTSQ_TASK, count, [...batchArgs(Ab), ...batchArgs(Bb), bb.indexA, bb.indexB, sol, svals, ranks, res, rcond], [0, BATCH_ARGS, 2 * BATCH_ARGS, 2 * BATCH_ARGS + 1], svdCost(m, n, cplx, true));
+  let allFull = m > n;
+  for (let b = 0; b < count; b++) if (ranks[b]! < n) allFull = false;
+  const batchShape = bb.batchShape;
+  let residuals: Tensor;
+  if (allFull && count > 0) {
+    const rs = allocFloat(rdt, count * kk);
+    rs.set(res);
+    residuals = batchTensor(rs, rdt, batchShape, vector ? [] : [kk]);
+  } else {
+    residuals = new Tensor(allocFloat(rdt, 0), [0], rdt);
+  }
+  return {
+    solution: batchTensor(sol, dtype, batchShape, vector ? [n] : [n, kk]),
+    residuals,
+    rank: new Tensor(ranks, batchShape.slice(), 'int32'),
+    singularValues: batchTensor(svals, rdt, batchShape, [kmin]),
+  };
+}
+
+const LSTSQ_TASK = 'linalg.lstsq';
+/** args: [...batchArgs(A), ...batchArgs(B), indexA, indexB, sol, svals, ranks, res, rcond] */
+registerBatchTask(LSTSQ_TASK, (args: readonly TaskArg[]) => {
+  const fn = 'lstsq';
+  const Ab = batchFromArgs(args, 0);
+  const Bb = batchFromArgs(args, BATCH_ARGS);
+  const o = 2 * BATCH_ARGS;
+  const indexA = args[o] as Int32Array;
+  const indexB = args[o + 1] as Int32Array;
+  const sol = args[o + 2] as FloatStorage;
+  const svals = args[o + 3] as FloatStorage;
+  const ranks = args[o + 4] as Int32Array;
+  const res = args[o + 5] as Float64Array;
+  const rcond = args[o + 6] as number;
+  const { rows: m, cols: n, complex: cplx } = Ab;
+  const kk = Bb.cols;
+  const kmin = Math.min(m, n);
   const w = new GkrWork(m, n, cplx, Math.max(kmin, 1), true);
   const pr = new Float64Array(n * m);
   const pi = cplx ? new Float64Array(n * m) : null;
   const wts = new Float64Array(kmin);
   const sp = cplx ? 2 : 1;
-  let allFull = m > n;
-  for (let b = 0; b < count; b++) {
-    const ia = bb.indexA[b]!, ib = bb.indexB[b]!;
+  return (b: number) => {
+    const ia = indexA[b]!, ib = indexB[b]!;
     let s = 0;
     let r = 0;
     if (kmin > 0) {
@@ -762,7 +897,6 @@ export function lstsq(A: Tensor, B: Tensor, options: LstsqOptions = {}): LstsqRe
       if (pi) pi.fill(0);
     }
     ranks[b] = r;
-    if (r < n) allFull = false;
     const inv = s > 0 ? 1 / s : 0;
     // X = P·B, P = pinv(A) (n×m, row-major, scaled by s).
     const bd = Bb.data;
@@ -801,20 +935,5 @@ export function lstsq(A: Tensor, B: Tensor, options: LstsqOptions = {}): LstsqRe
         res[b * kk + c] = acc;
       }
     }
-  }
-  const batchShape = bb.batchShape;
-  let residuals: Tensor;
-  if (allFull && count > 0) {
-    const rs = allocFloat(rdt, count * kk);
-    rs.set(res);
-    residuals = batchTensor(rs, rdt, batchShape, vector ? [] : [kk]);
-  } else {
-    residuals = new Tensor(allocFloat(rdt, 0), [0], rdt);
-  }
-  return {
-    solution: batchTensor(sol, dtype, batchShape, vector ? [n] : [n, kk]),
-    residuals,
-    rank: new Tensor(ranks, batchShape.slice(), 'int32'),
-    singularValues: batchTensor(svals, rdt, batchShape, [kmin]),
   };
-}
+});

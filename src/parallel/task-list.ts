@@ -4,3 +4,6 @@
  */
 import './builtin-tasks.js';
 import '../fft/nd.js';
+import '../linalg/factor.js';
+import '../linalg/spectral.js';
+import '../operators/pinv/tasks.js';

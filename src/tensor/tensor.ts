@@ -33,6 +33,15 @@ export class Tensor {
   readonly offset: number;
   /** Backing typed array, possibly shared with other views. */
   readonly storage: Storage;
+  /**
+   * Autograd: whether gradients are tracked for this tensor. True for variables (see `variable`) and for
+   * results of recorded ops; false for everything else. Set it on a leaf with {@link Tensor.requiresGrad_}.
+   */
+  requiresGrad = false;
+  /** Autograd: the gradient accumulated by `backward` into a leaf tensor (null until then). */
+  grad: Tensor | null = null;
+  /** @internal Autograd: the tape node that produced this tensor (null for leaves and untracked tensors). */
+  gradFn: GradFnRef | null = null;
 
   /** @internal Use {@link Tensor.fromStorage} or the creation functions. */
   constructor(storage: Storage, shape: readonly number[], dtype: DType, strides?: readonly number[], offset = 0) {
@@ -180,11 +189,37 @@ export class Tensor {
     return this.dtype === 'bool' ? v !== 0 : v;
   }
 
+  /**
+   * A tensor sharing this one's storage that is cut off from autograd: no gradient flows through it.
+   * @example `const c = x.detach(); c.requiresGrad // false`
+   */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.dtype, this.strides, this.offset);
+  }
+
+  /**
+   * Marks a leaf tensor (one not produced by a recorded op) as requiring gradients, in place; returns `this`.
+   * Only float and complex tensors can require gradients.
+   * @example `const w = randn([3], { dtype: 'float64' }).requiresGrad_();`
+   */
+  requiresGrad_(on = true): this {
+    if (this.gradFn !== null) throw new AdjointError(`requiresGrad_: only leaf tensors can change requiresGrad; this one was produced by '${this.gradFn.opName}' (use detach() first)`, 'this');
+    if (on && (this.dtype === 'int32' || this.dtype === 'bool')) throw new AdjointError(`requiresGrad_: only float and complex tensors can require gradients, got dtype '${this.dtype}'`, 'this');
+    this.requiresGrad = on;
+    return this;
+  }
+
   /** A short description with shape and dtype and, for small tensors, the values. @example `String(zeros([2]))` */
   toString(): string {
     const head = `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype})`;
     return this.numel <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
   }
+}
+
+/** @internal What a tensor knows of the autograd node that produced it (the node itself lives in src/autograd). */
+export interface GradFnRef {
+  /** Name of the op that produced the tensor. */
+  readonly opName: string;
 }
 
 /** Anything an op accepts where a tensor is expected: a tensor or a JS number/boolean scalar. */

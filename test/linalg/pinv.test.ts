@@ -91,6 +91,47 @@ test('Gauss–Jordan kernel (pinv fast path): A·X = I for real and complex n = 
   }
 });
 
+test('Gauss–Jordan kernel: minPivot refuses a matrix whose LU pivot falls below it, at every pivot position', () => {
+  // diag(1, …, 1, d) with the small pivot placed at position q: the pivots of the partially pivoted LU are the
+  // diagonal itself, so minPivot just above |d| refuses and just below accepts (odd n exercises the last
+  // single pivot of the complex kernel, even q its paired second pivot).
+  for (const cplx of [false, true]) {
+    for (const n of [4, 5]) {
+      for (let q = 0; q < n; q++) {
+        const make = (): [Float64Array, Float64Array | null] => {
+          const xr = new Float64Array(n * n), xi = cplx ? new Float64Array(n * n) : null;
+          for (let i = 0; i < n; i++) xr[i * n + i] = 1;
+          xr[q * n + q] = 1e-3;
+          if (xi) xi[q * n + q] = 1e-3; // |d| = √2·1e-3
+          return [xr, xi];
+        };
+        const d = cplx ? Math.SQRT2 * 1e-3 : 1e-3;
+        const [ar, ai] = make();
+        assert.equal(gaussJordanInverse(n, ar, ai, new Int32Array(n), 1.01 * d), false, `${cplx} n=${n} q=${q} refused`);
+        const [br, bi] = make();
+        assert.equal(gaussJordanInverse(n, br, bi, new Int32Array(n), 0.99 * d), true, `${cplx} n=${n} q=${q} accepted`);
+        assert.ok(Math.abs(br[q * n + q]! - (cplx ? 500 : 1000)) < 1e-9, 'the inverse is still computed');
+      }
+    }
+  }
+});
+
+test('pinv of a batch mixing full-rank and rank-deficient matrices equals pinv of each matrix alone', () => {
+  const n = 12;
+  for (const dt of ['float64', 'complex128'] as const) {
+    const full = randT([n, n], dt, 31);
+    const low = fromM(lowRank(n, n, 5, dt === 'complex128', 32), dt);
+    const both = [full, low, full];
+    const cat = new Tensor(new Float64Array([...full.data, ...low.data, ...full.data]), [3, n, n], dt);
+    const X = pinv(cat);
+    both.forEach((a, b) => {
+      const ref = mat(pinv(a));
+      assert.ok(fro(sub(mat(X, b), ref)) <= 1e-12 * fro(ref), `${dt} matrix ${b}`);
+    });
+    checkPenrose(mat(low), mat(pinv(low)), epsOf(dt));
+  }
+});
+
 test('pinv of the 8×8 Hilbert matrix (κ ≈ 1.5e10, SVD path) matches its exact integer inverse to κ·ε', () => {
   const n = 8;
   const binom = (a: number, b: number): number => {

@@ -7,7 +7,8 @@
 /**
  * Inverts the n×n matrix X (row-major, split re/im) in place by Gauss–Jordan elimination with partial pivoting
  * (n³ complex multiply-adds). `perm` is scratch of length n. Returns false, leaving X garbage, when a pivot is
- * exactly zero.
+ * exactly zero or, with `minPivot` > 0, smaller than `minPivot` in modulus (an early exit for callers that would
+ * reject so ill-conditioned a matrix anyway: pivot k is the k-th diagonal entry of the partially pivoted LU).
  *
  * @example
  * ```ts
@@ -15,8 +16,8 @@
  * gaussJordanInverse(2, x, null, new Int32Array(2)); // x = [0.5, 0, 0, 0.25]
  * ```
  */
-export function gaussJordanInverse(n: number, xr: Float64Array, xi: Float64Array | null, perm: Int32Array): boolean {
-  if (xi) return gaussJordanComplex(n, xr, xi, perm);
+export function gaussJordanInverse(n: number, xr: Float64Array, xi: Float64Array | null, perm: Int32Array, minPivot = 0): boolean {
+  if (xi) return gaussJordanComplex(n, xr, xi, perm, minPivot * minPivot);
   for (let k = 0; k < n; k++) {
     let p = k;
     let best = -1;
@@ -27,7 +28,7 @@ export function gaussJordanInverse(n: number, xr: Float64Array, xi: Float64Array
         p = i;
       }
     }
-    if (!(best > 0)) return false;
+    if (!(best > 0) || best < minPivot) return false;
     perm[k] = p;
     const K = k * n;
     if (p !== k) {
@@ -125,12 +126,12 @@ function eliminateRow(n: number, xr: Float64Array, xi: Float64Array, i: number, 
  * comments below), so the bulk of the work streams two pivot rows against pairs of target rows: 12 loads/stores
  * per 32 flops instead of 10 per 16 — the loop is load-bound in V8. Same pivots as one-at-a-time elimination.
  */
-function gaussJordanComplex(n: number, xr: Float64Array, xi: Float64Array, perm: Int32Array): boolean {
+function gaussJordanComplex(n: number, xr: Float64Array, xi: Float64Array, perm: Int32Array, minPivot2: number): boolean {
   let k = 0;
   for (; k + 1 < n; k += 2) {
     const k1 = k + 1;
     const p1 = pivotRow(n, xr, xi, k, k);
-    if (p1 < 0) return false;
+    if (p1 < 0 || xr[p1 * n + k]! ** 2 + xi[p1 * n + k]! ** 2 < minPivot2) return false;
     perm[k] = p1;
     if (p1 !== k) swapRows(n, xr, xi, k, p1);
     // Column k+1 as it would be after eliminating column k: c_i = x[i][k+1] − (x[i][k]/x[k][k])·x[k][k+1].
@@ -152,7 +153,7 @@ function gaussJordanComplex(n: number, xr: Float64Array, xi: Float64Array, perm:
         p2 = i;
       }
     }
-    if (p2 < 0) return false;
+    if (p2 < 0 || best < minPivot2) return false;
     perm[k1] = p2;
     if (p2 !== k1) swapRows(n, xr, xi, k1, p2);
     // P1' = row k scaled; row k+1 eliminated against it and scaled → P2; row k eliminated against P2 → P1.
@@ -203,7 +204,7 @@ function gaussJordanComplex(n: number, xr: Float64Array, xi: Float64Array, perm:
   if (k < n) {
     // Odd n: one last single pivot.
     const p = pivotRow(n, xr, xi, k, k);
-    if (p < 0) return false;
+    if (p < 0 || xr[p * n + k]! ** 2 + xi[p * n + k]! ** 2 < minPivot2) return false;
     perm[k] = p;
     if (p !== k) swapRows(n, xr, xi, k, p);
     scalePivotRow(n, xr, xi, k);

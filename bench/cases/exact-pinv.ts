@@ -1,0 +1,38 @@
+/**
+ * Exact pseudo-inverse of a 'valid' convolution (issue 9): factorisation + one solve, and a re-solve with the
+ * factorisation reused. Float64, random 3×3 kernels, c_out = c_in. The peer (bench/peers/exact_pinv_cases.py)
+ * is PyTorch conv + SciPy LSQR to atol = btol = 1e-10; the accuracy reached by each side is in the note and in
+ * docs/ISSUE9-APPROACHES.md. The c = 32, 128×128 and c = 3, 512×512 cases take tens of seconds per call and are measured by hand
+ * (docs/ISSUE9-APPROACHES.md), not in the full bench run.
+ */
+import type { BenchCase } from '../harness.js';
+import { randn } from '../../src/tensor/random.js';
+import { exactConvPinv, exactConvPinvFactor } from '../../src/operators/exact/index.js';
+
+function valid(c: number, n: number) {
+  const w = randn([c, c, 3, 3], { seed: 1, dtype: 'float64' });
+  const y = randn([c, n - 2, n - 2], { seed: 3, dtype: 'float64' });
+  return { w, y, inShape: [c, n, n] };
+}
+
+export const cases: BenchCase[] = [
+  {
+    name: "exact pinv 'valid' c=8 64x64 (factor + solve) float64",
+    peer: 'exact_pinv_valid_c8_n64',
+    repeats: 3,
+    note: 'normal-equation residual ≤ 5e-11 relative; peer: LSQR 1e-10',
+    setup: () => {
+      const { w, y, inShape } = valid(8, 64);
+      return () => exactConvPinv(w, y, { inShape });
+    },
+  },
+  {
+    name: "exact pinv 'valid' c=8 64x64 re-solve float64",
+    repeats: 3,
+    setup: () => {
+      const { w, y, inShape } = valid(8, 64);
+      const f = exactConvPinvFactor(w, { inShape });
+      return () => f.solve(y);
+    },
+  },
+];

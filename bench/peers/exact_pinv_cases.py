@@ -1,0 +1,74 @@
+"""Peer cases for the exact conv pseudo-inverse (ids match bench/cases/exact-pinv.ts).
+
+PyTorch conv2d / conv_transpose2d as the operator, SciPy LSQR as the solver (atol = btol = 1e-10, the
+accuracy class the TypeScript solver reaches), as in shared/peers/lsqr_valid_torch_scipy.py. Each case also
+prints its iteration count and final residuals to stderr, so the timing can be read against accuracy.
+"""
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from scipy.sparse.linalg import LinearOperator, lsqr
+
+
+def _randn(shape, seed):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(*shape, dtype=torch.float64, generator=g)
+
+
+def _valid_lsqr(c, n, tol):
+    K = _randn((c, c, 3, 3), 1)
+    x = _randn((1, c, n, n), 2)
+    y = F.conv2d(x, K)
+    m = n - 2
+    A = LinearOperator(
+        (y.numel(), x.numel()),
+        matvec=lambda v: F.conv2d(torch.from_numpy(np.ascontiguousarray(v)).view(1, c, n, n), K).reshape(-1).numpy(),
+        rmatvec=lambda v: F.conv_transpose2d(torch.from_numpy(np.ascontiguousarray(v)).view(1, c, m, m), K).reshape(-1).numpy(),
+        dtype=np.float64,
+    )
+    yv = y.reshape(-1).numpy()
+    normA = None
+
+    def run():
+        nonlocal normA
+        out = lsqr(A, yv, atol=tol, btol=tol, iter_lim=20000)
+        xh = torch.from_numpy(out[0]).view(1, c, n, n)
+        r = F.conv2d(xh, K) - y
+        g = F.conv_transpose2d(r, K)
+        normA = out[4]  # LSQR's Frobenius-norm estimate; an overestimate of the 2-norm
+        print(f"lsqr valid c={c} n={n} tol={tol}: iters={out[2]} istop={out[1]} "
+              f"rel_res={(r.norm() / y.norm()).item():.2e} |A^T r|/(|A|_F,est |y|)={(g.norm() / (out[4] * y.norm())).item():.2e}",
+              file=sys.stderr)
+        return out
+
+    return run
+
+
+def exact_pinv_valid_c8_n64():
+    return _valid_lsqr(8, 64, 1e-10)
+
+
+def exact_pinv_valid_c32_n128():
+    return _valid_lsqr(32, 128, 1e-10)
+
+
+CASES = {
+    'exact_pinv_valid_c8_n64': exact_pinv_valid_c8_n64,
+}
+
+# ~300 s per call: run by hand (`python3 bench/peers/exact_pinv_cases.py exact_pinv_valid_c32_n128`), not in the
+# full bench run.
+MANUAL = {
+    'exact_pinv_valid_c32_n128': exact_pinv_valid_c32_n128,
+}
+
+if __name__ == '__main__':
+    import time
+    torch.set_num_threads(2)
+    for name in sys.argv[1:] or ['exact_pinv_valid_c8_n64']:
+        fn = {**CASES, **MANUAL}[name]()
+        t0 = time.perf_counter()
+        fn()
+        print(f"{name}: {time.perf_counter() - t0:.2f} s", file=sys.stderr)

@@ -1,0 +1,207 @@
+/**
+ * `Conv2dOperator.pinv(y, options)`: x̂ = A⁺y for a conv2d operator A, as `{ x, info }`.
+ *
+ * - Circular padding with a stride dividing the size: exact, through the FFT (one small pseudo-inverse per
+ *   frequency of the half spectrum, one cut-off for the whole operator; see pinv/circular-fft.ts). The
+ *   factorisation is kept on the operator, so the next `pinv` with a new y costs only FFTs and products.
+ * - Small operators: the dense SVD of the materialised matrix (the reference the other paths are tested on).
+ * - Otherwise: LSQR/LSMR to the minimum-norm least-squares solution, bounded and reporting convergence.
+ * - `damp: λ` gives argmin ‖Ax − y‖² + λ²‖x‖² on every path.
+ *
+ * This module attaches the method to {@link Conv2dOperator} by module augmentation.
+ */
+import { argError } from '../errors.js';
+import { isComplex } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Conv2dOperator } from './conv2d.js';
+import type { KrylovProgress } from './krylov/types.js';
+import { toFloat64 } from './linear-operator.js';
+import { chooseMethod, type ConvPinvMethod } from './pinv/choose.js';
+import { CircularPinv, type PinvTolerances } from './pinv/circular-fft.js';
+import { DensePinv } from './pinv/dense.js';
+import { krylovPinvSolve } from './pinv/krylov.js';
+import './pinv/tasks.js';
+
+export type { ConvPinvMethod } from './pinv/choose.js';
+
+/**
+ * Options of {@link Conv2dOperator.pinv}.
+ * @example `{ method: 'auto', rtol: 1e-12, tol: 1e-8, maxIter: 500 }`
+ */
+export interface ConvPinvOptions extends PinvTolerances {
+  /** 'auto' (default), 'fft', 'dense' or 'krylov'. */
+  method?: ConvPinvMethod;
+  /** Krylov: relative tolerance (default 1e-8 float64, 1e-5 float32). */
+  tol?: number;
+  /** Krylov: iteration cap per right-hand side. */
+  maxIter?: number;
+  /** Krylov: 'lsqr' (default) or 'lsmr'. */
+  solver?: 'lsqr' | 'lsmr';
+  /** Krylov: use the circulant preconditioner (default false, see pinv/krylov.ts; damped runs are never preconditioned). */
+  precondition?: boolean;
+  /** Krylov progress: (right-hand side, iteration, progress); return false to stop. */
+  onIteration?: (item: number, iteration: number, progress: KrylovProgress) => boolean | void;
+  /**
+   * Recompute ‖Ax̂ − y‖/‖y‖ and ‖Aᴴ(Ax̂ − y)‖/(σ₁‖y‖) for the exact paths (two more conv2d passes; default true).
+   * The Krylov path always reports them.
+   */
+  residual?: boolean;
+}
+
+/** What {@link Conv2dOperator.pinv} reports. @example `const { info } = A.pinv(y); info.method` */
+export interface ConvPinvInfo {
+  /** The path taken. */
+  method: 'fft' | 'dense' | 'krylov';
+  /** Krylov iterations (largest over the batch); 0 for the exact paths. */
+  iterations: number;
+  /** True for the exact paths; for Krylov, whether every right-hand side met the tolerance. */
+  converged: boolean;
+  /** ‖Ax̂ − y‖ / ‖y‖ (NaN when `residual: false`). */
+  relResidual: number;
+  /** ‖Aᴴ(Ax̂ − y) + λ²x̂‖ / (‖A‖·‖y‖) (NaN when `residual: false`; Krylov: the solver's value). */
+  relNormalResidual: number;
+  /** Exact paths: rank(A) (singular values kept). */
+  rank?: number;
+  /** Exact paths: σ₁(A) (FFT path: a certified lower bound when the exact value was not needed). */
+  sigmaMax?: number;
+  /** Exact paths: the cut-off max(atol, rtol·σ₁(A)). */
+  cutoff?: number;
+  /** FFT path: blocks settled by the certified inverse / by an SVD. */
+  fastBlocks?: number;
+  svdBlocks?: number;
+  /** Krylov: solver, preconditioning and per-item stop reasons. */
+  solver?: 'lsqr' | 'lsmr';
+  preconditioned?: boolean;
+  stopReasons?: string[];
+  /** True when the factorisation was reused from an earlier call. */
+  reused?: boolean;
+}
+
+/** Result of {@link Conv2dOperator.pinv}. @example `const { x, info } = A.pinv(y);` */
+export interface ConvPinvResult {
+  /** x̂, of shape `inShape` or `[batch, ...inShape]` like y. */
+  x: Tensor;
+  info: ConvPinvInfo;
+}
+
+declare module './conv2d.js' {
+  interface Conv2dOperator {
+    /**
+     * x̂ = A⁺y (or the Tikhonov solution with `damp`). See {@link ConvPinvOptions}.
+     *
+     * @example
+     * ```ts
+     * const A = operators.conv2d(w, { inShape: [32, 128, 128], padding: 1, paddingMode: 'circular' });
+     * const { x, info } = A.pinv(A.apply(x0)); // info.method === 'fft'
+     * ```
+     */
+    pinv(y: Tensor, options?: ConvPinvOptions): ConvPinvResult;
+  }
+}
+
+type Factor = CircularPinv | DensePinv;
+const cache = new WeakMap<Conv2dOperator, Map<string, Factor>>();
+
+function factorFor(op: Conv2dOperator, method: 'fft' | 'dense', o: PinvTolerances): { f: Factor; reused: boolean } {
+  const key = JSON.stringify([method, o.atol ?? null, o.rtol ?? null, o.damp ?? 0]);
+  let m = cache.get(op);
+  if (!m) {
+    m = new Map();
+    cache.set(op, m);
+  }
+  const hit = m.get(key);
+  if (hit) return { f: hit, reused: true };
+  const tol: PinvTolerances = {
+    ...(o.atol !== undefined ? { atol: o.atol } : {}),
+    ...(o.rtol !== undefined ? { rtol: o.rtol } : {}),
+    ...(o.damp !== undefined ? { damp: o.damp } : {}),
+  };
+  const f = method === 'fft' ? new CircularPinv(op, tol) : new DensePinv(op, tol);
+  m.set(key, f);
+  return { f, reused: false };
+}
+
+function norm(d: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+  return Math.sqrt(s);
+}
+
+/**
+ * x̂ = A⁺y for a conv2d operator. Also available as the method `A.pinv(y, options)`.
+ *
+ * @example
+ * ```ts
+ * const { x, info } = convPinv(A, y, { method: 'dense' });
+ * ```
+ */
+export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions = {}): ConvPinvResult {
+  const fn = `${op.name}.pinv`;
+  if (!(op instanceof Conv2dOperator)) throw argError('convPinv', 'op', 'a Conv2dOperator', op);
+  if (!(y instanceof Tensor)) throw argError(fn, 'y', 'a Tensor', y);
+  if (options === null || typeof options !== 'object') throw argError(fn, 'options', 'an object', options);
+  const os = op.outShape;
+  const batched = y.ndim === os.length + 1;
+  if ((y.ndim !== os.length && !batched) || y.shape.slice(batched ? 1 : 0).join() !== os.join()) {
+    throw argError(fn, 'y', `shape [${os.join(', ')}] or [batch, ${os.join(', ')}]`, y.shape.slice());
+  }
+  if (isComplex(y.dtype) && !isComplex(op.dtype)) throw argError(fn, 'y', `a real tensor (the operator is ${op.dtype})`, y.dtype);
+  const yd = toFloat64(y);
+  for (let i = 0; i < yd.length; i++) if (!Number.isFinite(yd[i]!)) throw argError(fn, 'y', 'finite values', `a non-finite value at flat index ${isComplex(y.dtype) ? i >> 1 : i}`);
+  const method = chooseMethod(op, options.method ?? 'auto');
+  let x: Tensor;
+  let info: ConvPinvInfo;
+  if (method === 'krylov') {
+    const r = krylovPinvSolve(op, y, {
+      ...(options.solver !== undefined ? { solver: options.solver } : {}),
+      ...(options.tol !== undefined ? { tol: options.tol } : {}),
+      ...(options.maxIter !== undefined ? { maxIter: options.maxIter } : {}),
+      ...(options.damp !== undefined ? { damp: options.damp } : {}),
+      ...(options.precondition !== undefined ? { precondition: options.precondition } : {}),
+      ...(options.onIteration !== undefined ? { onIteration: options.onIteration } : {}),
+    });
+    x = r.x;
+    info = {
+      method,
+      iterations: r.info.iterations,
+      converged: r.info.converged,
+      relResidual: r.info.relResidual,
+      relNormalResidual: r.info.relNormalResidual,
+      solver: r.info.solver,
+      preconditioned: r.info.preconditioned,
+      stopReasons: r.info.stopReasons,
+    };
+    return { x, info };
+  }
+  const { f, reused } = factorFor(op, method, options);
+  x = f.solve(y);
+  info = { method, iterations: 0, converged: true, relResidual: NaN, relNormalResidual: NaN, rank: f.info.rank, sigmaMax: f.info.sigmaMax, cutoff: f.info.cutoff, reused };
+  if (f instanceof CircularPinv) {
+    info.fastBlocks = f.info.fastBlocks;
+    info.svdBlocks = f.info.svdBlocks;
+  }
+  if (options.residual ?? true) {
+    const r = toFloat64(op.apply(x)).slice();
+    for (let i = 0; i < r.length; i++) r[i] = r[i]! - yd[i]!;
+    const ny = norm(yd);
+    info.relResidual = ny > 0 ? norm(r) / ny : 0;
+    const g = toFloat64(op.adjoint(new Tensor(new Float64Array(r), y.shape.slice(), isComplex(y.dtype) ? 'complex128' : 'float64'))).slice();
+    const lam2 = (options.damp ?? 0) ** 2;
+    if (lam2 > 0) {
+      const xd = toFloat64(x);
+      for (let i = 0; i < g.length; i++) g[i] = g[i]! + lam2 * xd[i]!;
+    }
+    const s1 = f.info.sigmaMax;
+    info.relNormalResidual = ny > 0 && s1 > 0 ? norm(g) / (s1 * ny) : 0;
+  }
+  return { x, info };
+}
+
+Conv2dOperator.prototype.pinv = function (this: Conv2dOperator, y: Tensor, options?: ConvPinvOptions): ConvPinvResult {
+  return convPinv(this, y, options);
+};
+
+/** @internal Drops the kept factorisations of `op` (tests, memory). @example `forgetPinv(A)` */
+export function forgetPinv(op: Conv2dOperator): void {
+  cache.delete(op);
+}

@@ -1,0 +1,117 @@
+/**
+ * Exact pseudo-inverse of real 2-D convolutions that are not circular (issue 9). Today: 'valid' (padding 0),
+ * any stride and dilation, groups 1, float64, via the ring reduction in `ring-valid.ts`. Other geometries throw
+ * an AdjointError that says so (never an approximate answer presented as exact).
+ */
+import { AdjointError, argError } from '../../errors.js';
+import { resolveConvPadding, toPair, type Conv2dPadding, type IntPair, type PaddingMode } from '../../nn/conv-args.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { RingValidFactor, type RingFactorInfo, type RingSolveInfo, type RingSolveOptions } from './ring-valid.js';
+
+export { RingValidFactor } from './ring-valid.js';
+export type { RingFactorInfo, RingSolveInfo, RingSolveOptions, ValidConvSpec } from './ring-valid.js';
+
+/** Geometry of {@link exactConvPinv}. @example `{ inShape: [3, 64, 64], padding: 0 }` */
+export interface ExactConvPinvOptions extends RingSolveOptions {
+  /** Input shape `[C_in, H, W]`. */
+  inShape: readonly number[];
+  /** Padding: only 0 / 'valid' is supported so far. */
+  padding?: Conv2dPadding;
+  /** Stride, int or pair (default 1). */
+  stride?: IntPair;
+  /** Dilation (default 1). */
+  dilation?: IntPair;
+  /** Padding mode (irrelevant when padding is 0). */
+  paddingMode?: PaddingMode;
+}
+
+/** Result info of {@link exactConvPinv}: the factorisation's diagnostics plus one entry per batch sample. */
+export interface ExactConvPinvInfo {
+  /** Method used. */
+  method: 'ring-valid';
+  /** True when every sample met the normal-equation tolerance and G was invertible. */
+  converged: boolean;
+  /** Factorisation diagnostics (status, cond estimate, ‖C‖, setup time). */
+  factor: RingFactorInfo;
+  /** Per-sample solve diagnostics. */
+  samples: RingSolveInfo[];
+}
+
+/** A reusable factorisation: `.solve(y)` for new right-hand sides. */
+export interface ExactConvPinvFactor {
+  /** Diagnostics of the factorisation. */
+  readonly info: RingFactorInfo;
+  /** x̂ = A⁺y for y `[C_out, H', W']` or `[N, C_out, H', W']`. */
+  solve(y: Tensor, options?: RingSolveOptions): { x: Tensor; info: ExactConvPinvInfo };
+}
+
+/**
+ * Factorises the 'valid' convolution x ↦ conv2d(x, weight) for exact pseudo-inverse solves.
+ *
+ * @example
+ * ```ts
+ * const f = exactConvPinvFactor(w, { inShape: [4, 32, 32] });
+ * const { x, info } = f.solve(y);
+ * ```
+ */
+export function exactConvPinvFactor(weight: Tensor, options: ExactConvPinvOptions): ExactConvPinvFactor {
+  const fn = 'exactConvPinvFactor';
+  if (!(weight instanceof Tensor) || weight.ndim !== 4) throw argError(fn, 'weight', 'a 4-D tensor [C_out, C_in, kh, kw]', weight);
+  if (weight.dtype !== 'float64') throw argError(fn, 'weight', 'dtype float64', weight.dtype);
+  const inShape = options.inShape;
+  if (!Array.isArray(inShape) || inShape.length !== 3 || !inShape.every((v) => Number.isSafeInteger(v) && v > 0))
+    throw argError(fn, 'options.inShape', 'a shape [C_in, H, W] of positive integers', inShape);
+  const [co, ci, kh, kw] = weight.shape as [number, number, number, number];
+  const [cin, n1, n2] = inShape as [number, number, number];
+  if (cin !== ci) throw argError(fn, 'options.inShape', `C_in = ${ci} (weight.shape[1])`, cin);
+  const stride = toPair(options.stride ?? 1, 'options.stride', fn, 1);
+  const dil = toPair(options.dilation ?? 1, 'options.dilation', fn, 1);
+  const pads = resolveConvPadding(options.padding ?? 0, stride, [kh, kw], dil, fn);
+  if (pads.top || pads.bottom || pads.left || pads.right)
+    throw new AdjointError(`${fn}: argument 'options.padding' must be 0 or 'valid' (zero/reflect/replicate padding is not implemented yet), got ${JSON.stringify(options.padding)}`);
+  const m1 = Math.floor((n1 - dil[0] * (kh - 1) - 1) / stride[0]) + 1;
+  const m2 = Math.floor((n2 - dil[1] * (kw - 1) - 1) / stride[1]) + 1;
+  if (n1 < dil[0] * (kh - 1) + 1 || n2 < dil[1] * (kw - 1) + 1) throw argError(fn, 'options.inShape', 'a spatial size at least the dilated kernel size', inShape);
+  const factor = new RingValidFactor({ weight: weight.contiguous().data as Float64Array, cOut: co, cIn: ci, kh, kw, n1, n2, d1: dil[0], d2: dil[1], s1: stride[0], s2: stride[1] });
+  const defaults: RingSolveOptions = { tol: options.tol, cgTol: options.cgTol, cgMaxIter: options.cgMaxIter, maxRefine: options.maxRefine };
+  return {
+    info: factor.info,
+    solve(y: Tensor, solveOptions: RingSolveOptions = {}) {
+      const sfn = 'ExactConvPinvFactor.solve';
+      if (!(y instanceof Tensor) || y.dtype !== 'float64') throw argError(sfn, 'y', 'a float64 tensor', y);
+      const batched = y.ndim === 4;
+      const ok = (y.ndim === 3 || batched) && y.shape.slice(-3).join() === [co, m1, m2].join();
+      if (!ok) throw argError(sfn, 'y', `shape [${co}, ${m1}, ${m2}] or [N, ${co}, ${m1}, ${m2}]`, y.shape);
+      const nb = batched ? y.shape[0]! : 1;
+      const data = y.contiguous().data as Float64Array;
+      const per = co * m1 * m2;
+      const xs = new Float64Array(nb * ci * n1 * n2);
+      const samples: RingSolveInfo[] = [];
+      const opts = { ...defaults, ...solveOptions };
+      for (let b = 0; b < nb; b++) {
+        const r = factor.solve(data.subarray(b * per, (b + 1) * per), opts);
+        xs.set(r.x, b * ci * n1 * n2);
+        samples.push(r.info);
+      }
+      const shape = batched ? [nb, ci, n1, n2] : [ci, n1, n2];
+      return {
+        x: Tensor.fromStorage(xs, shape, 'float64'),
+        info: { method: 'ring-valid', converged: samples.every((s) => s.converged), factor: factor.info, samples },
+      };
+    },
+  };
+}
+
+/**
+ * x̂ = A⁺y for the 'valid' convolution A: x ↦ conv2d(x, weight) (minimum-norm least squares, exact up to the
+ * reported normal-equation residual). See {@link exactConvPinvFactor} to reuse the factorisation.
+ *
+ * @example
+ * ```ts
+ * const { x, info } = exactConvPinv(w, y, { inShape: [4, 32, 32] });
+ * info.converged; // true when ‖Aᵀ(Ax̂−y)‖ ≤ tol·‖A‖‖y‖
+ * ```
+ */
+export function exactConvPinv(weight: Tensor, y: Tensor, options: ExactConvPinvOptions): { x: Tensor; info: ExactConvPinvInfo } {
+  return exactConvPinvFactor(weight, options).solve(y);
+}

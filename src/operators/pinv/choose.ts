@@ -1,0 +1,38 @@
+/**
+ * Which pseudo-inverse path `Conv2dOperator.pinv` takes: the exact FFT path whenever the operator is a
+ * circulant (circular padding, stride dividing the size), the dense SVD for small operators, and the
+ * Krylov path otherwise.
+ */
+import { AdjointError } from '../../errors.js';
+import type { Conv2dOperator } from '../conv2d.js';
+import { circularFftObstacle } from './circular-fft.js';
+import { DENSE_AUTO_MAX_UNKNOWNS, DENSE_MAX_ENTRIES } from './dense.js';
+
+/** A pseudo-inverse method; 'auto' picks one. @example `const m: ConvPinvMethod = 'fft';` */
+export type ConvPinvMethod = 'auto' | 'fft' | 'dense' | 'krylov';
+
+/**
+ * Resolves `method` for `op`: 'auto' → 'fft' when exact, else 'dense' up to {@link DENSE_AUTO_MAX_UNKNOWNS}
+ * unknowns, else 'krylov'. An explicit method that cannot apply throws, saying why.
+ *
+ * @example `chooseMethod(A, 'auto') // 'fft'`
+ */
+export function chooseMethod(op: Conv2dOperator, method: ConvPinvMethod = 'auto'): 'fft' | 'dense' | 'krylov' {
+  const fn = `${op.name}.pinv`;
+  if (method === 'fft') {
+    const why = circularFftObstacle(op);
+    if (why !== null) throw new AdjointError(`${fn}: method 'fft' needs a circular convolution whose stride divides the input size: ${why}`, 'method');
+    return 'fft';
+  }
+  if (method === 'dense') {
+    if (op.inSize * op.outSize > DENSE_MAX_ENTRIES) {
+      throw new AdjointError(`${fn}: method 'dense' would build a ${op.outSize} × ${op.inSize} matrix, above ${DENSE_MAX_ENTRIES} entries; use 'krylov'`, 'method');
+    }
+    return 'dense';
+  }
+  if (method === 'krylov') return 'krylov';
+  if (method !== 'auto') throw new AdjointError(`${fn}: argument 'method' must be 'auto', 'fft', 'dense' or 'krylov', got ${JSON.stringify(method)}`, 'method');
+  if (circularFftObstacle(op) === null) return 'fft';
+  if (op.inSize <= DENSE_AUTO_MAX_UNKNOWNS && op.outSize <= 4 * DENSE_AUTO_MAX_UNKNOWNS) return 'dense';
+  return 'krylov';
+}

@@ -1,0 +1,326 @@
+/**
+ * Exact pseudo-inverse of a circularly padded conv2d through the FFT (MATH.md, "Circular padding").
+ *
+ * In unitary DFT coordinates the operator is block-diagonal: output frequency g (on the m1×m2 output grid)
+ * couples the s1·s2 input frequencies g + (a·m1, b·m2) through the cout × cin·s1·s2 block
+ * B(g) = [H(g + (a·m1, b·m2))]_{a,b} / √(s1·s2) (stride 1: B = H). The singular values of A are the union of
+ * those of the blocks, so A⁺ is block-diagonal too, with ONE cut-off for the whole operator:
+ * keep σ > max(atol, rtol·σ₁(A)), σ₁(A) = max_g σ₁(B(g)); a frequency whose values all fall below contributes 0.
+ *
+ * The factorisation is computed once: blocks from the kernel taps (cheaper than a padded FFT of K for small
+ * kernels), a certified Gauss–Jordan inverse for the square blocks provably far above every possible cut-off,
+ * and a batched SVD for the rest. Real signals need only the half spectrum (B(−g) = conj B(g) up to a column
+ * permutation). Applying to a new y then costs one rfft2, one matrix–vector product per frequency and one irfft2.
+ */
+import { AdjointError, argError } from '../../errors.js';
+import { irfftn, rfftn } from '../../fft/api.js';
+import { svd, svdvals } from '../../linalg/spectral.js';
+import { allocShared, isShared, parallelFor } from '../../parallel/pool.js';
+import { isComplex, type DType } from '../../tensor/dtype.js';
+import { Tensor } from '../../tensor/tensor.js';
+import type { Conv2dOperator } from '../conv2d.js';
+import { fromFloat64, toFloat64 } from '../linear-operator.js';
+import { blockSpectrum, columnSums, fastInverseRange, type BlockGeometry } from './circular-kernels.js';
+import './tasks.js';
+
+/** Cut-off and damping options shared by the pseudo-inverse paths. @example `{ rtol: 1e-12 }` */
+export interface PinvTolerances {
+  /** Absolute cut-off: singular values ≤ atol are dropped (default 0). */
+  atol?: number;
+  /** Relative cut-off against σ₁(A) (default max(M, N)·ε of the operator's dtype when atol is not given). */
+  rtol?: number;
+  /** Tikhonov damping λ ≥ 0: argmin ‖Ax − y‖² + λ²‖x‖² (default 0: the pseudo-inverse). */
+  damp?: number;
+}
+
+/** What the circular factorisation found. @example `fac.info.rank` */
+export interface CircularPinvInfo {
+  /** σ₁(A) when computed exactly, else the best lower bound (see `sigmaMaxUpper`). */
+  sigmaMax: number;
+  /** An upper bound on σ₁(A) (equal to `sigmaMax` when that is exact). */
+  sigmaMaxUpper: number;
+  /** The cut-off max(atol, rtol·σ₁(A)) (evaluated at `sigmaMax`); 0 with damping. */
+  cutoff: number;
+  /** rank(A): singular values kept, over the full spectrum. */
+  rank: number;
+  /** Half-spectrum blocks factorised. */
+  blocks: number;
+  /** Blocks settled by the certified Gauss–Jordan inverse. */
+  fastBlocks: number;
+  /** Blocks settled by an SVD. */
+  svdBlocks: number;
+}
+
+/** Machine epsilon of the operator's precision. */
+export function epsOf(dt: DType): number {
+  return dt === 'float32' || dt === 'complex64' ? 2 ** -23 : 2 ** -52;
+}
+
+/**
+ * PyTorch's tolerance rule for an M×N operator of dtype `dt`: neither given → rtol = max(M, N)·ε; only atol
+ * given → rtol = 0.
+ *
+ * @example
+ * ```ts
+ * resolveTolerances(undefined, undefined, 4, 4, 'float64'); // { atol: 0, rtol: 4 * 2 ** -52 }
+ * ```
+ */
+export function resolveTolerances(fn: string, atol: number | undefined, rtol: number | undefined, m: number, n: number, dt: DType): { atol: number; rtol: number } {
+  if (atol !== undefined && !(typeof atol === 'number' && atol >= 0 && Number.isFinite(atol))) throw argError(fn, 'atol', 'a finite number >= 0', atol);
+  if (rtol !== undefined && !(typeof rtol === 'number' && rtol >= 0 && Number.isFinite(rtol))) throw argError(fn, 'rtol', 'a finite number >= 0', rtol);
+  const def = atol === undefined || atol === 0 ? Math.max(m, n) * epsOf(dt) : 0;
+  return { atol: atol ?? 0, rtol: rtol ?? def };
+}
+
+/** Checks `damp`. @example `checkDamp('pinv', 0.1) // 0.1` */
+export function checkDamp(fn: string, damp: number | undefined): number {
+  if (damp === undefined) return 0;
+  if (!(typeof damp === 'number' && damp >= 0 && Number.isFinite(damp))) throw argError(fn, 'damp', 'a finite number >= 0', damp);
+  return damp;
+}
+
+/**
+ * Why the FFT path cannot represent `op` exactly, or null when it can: circular padding, real dtype,
+ * n divisible by the stride and exactly n/s outputs per dim (the output rows are then the circulant's).
+ *
+ * @example `circularFftObstacle(A) // null`
+ */
+export function circularFftObstacle(op: Conv2dOperator): string | null {
+  if (op.paddingMode !== 'circular') return `padding mode '${op.paddingMode}' is not circular`;
+  if (isComplex(op.inDtype)) return 'the operator is complex (the half-spectrum path needs real signals)';
+  const [n1, n2] = [op.inShape[op.inShape.length - 2]!, op.inShape[op.inShape.length - 1]!];
+  const [m1, m2] = [op.outShape[op.outShape.length - 2]!, op.outShape[op.outShape.length - 1]!];
+  const [s1, s2] = op.stride;
+  if (n1 % s1 !== 0 || n2 % s2 !== 0) return `the input size [${n1}, ${n2}] is not divisible by the stride [${s1}, ${s2}]`;
+  if (m1 * s1 !== n1 || m2 * s2 !== n2) return `the output size [${m1}, ${m2}] is not input size / stride (the padding does not wrap the whole torus)`;
+  if (op.pads.top > n1 || op.pads.bottom > n1 || op.pads.left > n2 || op.pads.right > n2) return 'the padding is wider than the input';
+  return null;
+}
+
+/** The kernel as a dense `[cout, cin, kh, kw]` float64 array (grouped kernels expanded with zeros). */
+function denseWeight(op: Conv2dOperator): Float64Array {
+  const w = toFloat64(op.weight);
+  const [cout, cig, kh, kw] = op.weight.shape as [number, number, number, number];
+  const g = op.groups;
+  if (g === 1) return w;
+  const cin = cig * g;
+  const out = new Float64Array(cout * cin * kh * kw);
+  const opg = cout / g;
+  const kk = kh * kw;
+  for (let o = 0; o < cout; o++) {
+    const grp = Math.floor(o / opg);
+    for (let c = 0; c < cig; c++) out.set(w.subarray((o * cig + c) * kk, (o * cig + c + 1) * kk), (o * cin + grp * cig + c) * kk);
+  }
+  return out;
+}
+
+/**
+ * Geometry of the block spectrum of a strided circular convolution with kernel `[cout, cin, kh, kw]` on an
+ * n1×n2 input: see {@link BlockGeometry}.
+ * @example `geometry(32, 32, 3, 3, 128, 128, 1, 1, 1, 1, 1, 1)`
+ */
+export function geometry(cout: number, cin: number, kh: number, kw: number, n1: number, n2: number, s1: number, s2: number, d1: number, d2: number, top: number, left: number): BlockGeometry {
+  const m1 = n1 / s1;
+  const m2 = n2 / s2;
+  return Float64Array.from([cout, cin, kh, kw, n1, n2, m1, m2, s1, s2, d1, d2, top, left, Math.floor(m2 / 2) + 1]);
+}
+
+/**
+ * Evaluates every half-spectrum block (parallel over frequencies when a backend is installed).
+ * @example `const { blocks, fro } = evaluateBlocks(geom, w)`
+ */
+export function evaluateBlocks(geom: BlockGeometry, w: Float64Array): { blocks: Float64Array; fro: Float64Array; count: number } {
+  const count = geom[6]! * geom[14]!;
+  const size = geom[0]! * geom[1]! * geom[8]! * geom[9]! * 2;
+  const blocks = allocShared(Float64Array, count * size);
+  const fro = allocShared(Float64Array, count);
+  parallelFor('convPinvBlocks', count, [allocSharedCopy(geom), allocSharedCopy(columnSums(geom, w)), blocks, fro], { minPerThread: 16 });
+  return { blocks, fro, count };
+}
+
+/** `a` itself when already shared (or no backend), else a shared copy, so that parallelFor may split work on it. */
+function sharedCopy(a: Float64Array): Float64Array {
+  if (isShared(a)) return a;
+  const s = allocShared(Float64Array, a.length);
+  if (!isShared(s)) return a;
+  s.set(a);
+  return s;
+}
+
+function allocSharedCopy(a: Float64Array): Float64Array {
+  const s = allocShared(Float64Array, a.length);
+  s.set(a);
+  return s;
+}
+
+/**
+ * Multiplicity of half-spectrum block g in the full spectrum: columns g2 = 0 and g2 = m2/2 hold both g and −g
+ * (count once); every other block also stands for its conjugate partner (count twice).
+ */
+function multiplicity(g: number, _m1: number, m2: number, g2h: number): number {
+  const g2 = g % g2h;
+  return (2 * g2) % m2 === 0 ? 1 : 2;
+}
+
+/**
+ * The kept factorisation of A⁺ (or of the Tikhonov-regularised inverse) for a circular conv2d operator.
+ *
+ * @example
+ * ```ts
+ * const fac = new CircularPinv(A);
+ * const x1 = fac.solve(y1), x2 = fac.solve(y2); // each: rfft2, per-frequency products, irfft2
+ * ```
+ */
+export class CircularPinv {
+  /** What the factorisation found. */
+  readonly info: CircularPinvInfo;
+  private readonly geom: BlockGeometry;
+  private readonly sharedGeom: BlockGeometry;
+  private readonly pinvBlocks: Float64Array;
+  private readonly op: Conv2dOperator;
+
+  constructor(op: Conv2dOperator, options: PinvTolerances = {}) {
+    const fn = `${op.name}.pinv`;
+    const why = circularFftObstacle(op);
+    if (why !== null) throw new AdjointError(`${fn}: method 'fft' needs a circular convolution whose stride divides the input size: ${why}`, 'method');
+    this.op = op;
+    const damp = checkDamp(fn, options.damp);
+    const { atol, rtol } = resolveTolerances(fn, options.atol, options.rtol, op.outSize, op.inSize, op.dtype);
+    const [cout, , kh, kw] = op.weight.shape as [number, number, number, number];
+    const cin = op.inShape[op.inShape.length - 3]!;
+    const n1 = op.inShape[op.inShape.length - 2]!;
+    const n2 = op.inShape[op.inShape.length - 1]!;
+    const [s1, s2] = op.stride;
+    const geom = geometry(cout, cin, kh, kw, n1, n2, s1, s2, op.dilation[0], op.dilation[1], op.pads.top, op.pads.left);
+    this.geom = geom;
+    this.sharedGeom = allocSharedCopy(geom);
+    const m1 = geom[6]!, m2 = geom[7]!, g2h = geom[14]!;
+    const rows = cout;
+    const cols = cin * s1 * s2;
+    const k = Math.min(rows, cols);
+    const w = denseWeight(op);
+    for (let i = 0; i < w.length; i++) if (!Number.isFinite(w[i]!)) throw argError(fn, 'weight', 'finite kernel entries', 'a NaN or Inf');
+    const { blocks, fro, count } = evaluateBlocks(geom, w);
+    const scale = Math.sqrt(s1 * s2);
+    const size = rows * cols * 2;
+    const P = allocShared(Float64Array, count * size);
+    const ok = allocShared(Uint8Array, count);
+    const sminLo = allocShared(Float64Array, count);
+    let froMax = 0;
+    for (let g = 0; g < count; g++) froMax = Math.max(froMax, Math.sqrt(fro[g]!));
+    // Every possible cut-off is below this: σ₁(A) ≤ max_g ‖B(g)‖_F.
+    const cutUpper = Math.max(atol, rtol * froMax);
+    if (damp === 0 && rows === cols && froMax > 0) {
+      parallelFor('convPinvFastInverse', count, [rows, blocks, P, ok, sminLo, cutUpper, scale], { minPerThread: 16 });
+    }
+    const rest: number[] = [];
+    for (let g = 0; g < count; g++) if (ok[g] === 0 && fro[g]! > 0) rest.push(g);
+    // Bounds on σ₁(A) from the fast blocks: ‖B‖_F/√k ≤ σ₁(B) ≤ ‖B‖_F.
+    let lo = 0;
+    let hi = 0;
+    for (let g = 0; g < count; g++) {
+      if (ok[g] !== 1) continue;
+      const f = Math.sqrt(fro[g]!);
+      lo = Math.max(lo, f / Math.sqrt(k), sminLo[g]!);
+      hi = Math.max(hi, f);
+    }
+    const nr = rest.length;
+    const idx = allocShared(Int32Array, nr);
+    idx.set(rest);
+    // The SVDs, in chunks to bound the temporaries (linalg's batched svd splits each chunk across threads).
+    const S = new Float64Array(nr * k);
+    const U = allocShared(Float64Array, nr * rows * k * 2);
+    const Vh = allocShared(Float64Array, nr * k * cols * 2);
+    const chunk = 512;
+    for (let c0 = 0; c0 < nr; c0 += chunk) {
+      const c1 = Math.min(nr, c0 + chunk);
+      const batch = new Float64Array((c1 - c0) * size);
+      for (let i = c0; i < c1; i++) batch.set(blocks.subarray(rest[i]! * size, (rest[i]! + 1) * size), (i - c0) * size);
+      const r = svd(new Tensor(batch, [c1 - c0, rows, cols], 'complex128'), { fullMatrices: false });
+      S.set(toFloat64(r.S), c0 * k);
+      U.set(toFloat64(r.U), c0 * rows * k * 2);
+      Vh.set(toFloat64(r.Vh), c0 * k * cols * 2);
+    }
+    for (let i = 0; i < nr; i++) {
+      lo = Math.max(lo, S[i * k]!);
+      hi = Math.max(hi, S[i * k]!);
+    }
+    // The cut-off decision on the SVD'd values must not depend on where σ₁(A) lies in [lo, hi]; if it does,
+    // compute σ₁ exactly for the fast blocks that could still hold the maximum.
+    if (damp === 0 && hi > lo) {
+      const cLo = Math.max(atol, rtol * lo);
+      const cHi = Math.max(atol, rtol * hi);
+      let ambiguous = false;
+      for (let i = 0; i < S.length && !ambiguous; i++) if (S[i]! > cLo !== S[i]! > cHi) ambiguous = true;
+      if (ambiguous) {
+        const cand: number[] = [];
+        for (let g = 0; g < count; g++) if (ok[g] === 1 && Math.sqrt(fro[g]!) > lo) cand.push(g);
+        const batch = new Float64Array(cand.length * size);
+        cand.forEach((g, i) => batch.set(blocks.subarray(g * size, (g + 1) * size), i * size));
+        const sv = toFloat64(svdvals(new Tensor(batch, [cand.length, rows, cols], 'complex128')));
+        let m = lo;
+        for (let i = 0; i < cand.length; i++) m = Math.max(m, sv[i * k]!);
+        lo = m;
+        hi = m;
+      }
+    }
+    const sigmaMax = lo;
+    const cutoff = damp > 0 ? 0 : Math.max(atol, rtol * sigmaMax);
+    let rank = 0;
+    for (let g = 0; g < count; g++) if (ok[g] === 1) rank += multiplicity(g, m1, m2, g2h) * k;
+    // SVD blocks: P = scale · V · diag(wt) · Uᴴ, wt = 1/σ (kept) or σ/(σ² + λ²) (damped).
+    const wt = allocShared(Float64Array, nr * k);
+    for (let i = 0; i < nr; i++) {
+      let kept = 0;
+      for (let t = 0; t < k; t++) {
+        const s = S[i * k + t]!;
+        const v = damp > 0 ? (s > 0 ? s / (s * s + damp * damp) : 0) : s > cutoff && s > 0 ? 1 / s : 0;
+        wt[i * k + t] = v;
+        if (v !== 0) kept++;
+      }
+      rank += multiplicity(rest[i]!, m1, m2, g2h) * kept;
+    }
+    if (nr > 0) parallelFor('convPinvAssemble', nr, [rows, cols, idx, wt, U, Vh, P, scale], { minPerThread: 8 });
+    this.pinvBlocks = P;
+    this.info = { sigmaMax, sigmaMaxUpper: hi, cutoff, rank, blocks: count, fastBlocks: count - nr - countZero(fro), svdBlocks: nr };
+  }
+
+  /**
+   * x̂ = A⁺y for `y` of shape `[..., cout, m1, m2]` (leading dims are a batch, or the operator's own N);
+   * returns `[..., cin, n1, n2]` in the operator's input dtype.
+   *
+   * @example `fac.solve(y).shape`
+   */
+  solve(y: Tensor): Tensor {
+    const op = this.op;
+    const geom = this.geom;
+    const rows = geom[0]!, cin = geom[1]!, n1 = geom[4]!, n2 = geom[5]!, m1 = geom[6]!, m2 = geom[7]!;
+    const fn = `${op.name}.pinv`;
+    if (!(y instanceof Tensor)) throw argError(fn, 'y', 'a Tensor', y);
+    const tail = op.outShape.slice(-3);
+    const yTail = y.shape.slice(-3);
+    if (y.ndim < 3 || yTail.join() !== tail.join() || (op.outShape.length === 4 && (y.ndim < 4 || y.shape[y.ndim - 4] !== op.outShape[0]))) {
+      throw argError(fn, 'y', `shape [..., ${op.outShape.join(', ')}]`, y.shape.slice());
+    }
+    if (isComplex(y.dtype)) throw argError(fn, 'y', 'a real tensor (the operator is real)', y.dtype);
+    const count = y.numel / (rows * m1 * m2);
+    const yd = toFloat64(y);
+    const y64 = new Tensor(yd, [count, rows, m1, m2], 'float64');
+    const yf = sharedCopy(toFloat64(rfftn(y64, { dim: [-2, -1] })));
+    const n2h = Math.floor(n2 / 2) + 1;
+    const xf = allocShared(Float64Array, count * cin * n1 * n2h * 2);
+    parallelFor('convPinvApply', this.info.blocks, [this.sharedGeom, this.pinvBlocks, yf, xf, count], { minPerThread: 64 });
+    const x = irfftn(new Tensor(xf, [count, cin, n1, n2h], 'complex128'), { s: [n1, n2], dim: [-2, -1] });
+    const lead = y.shape.slice(0, y.ndim - 3);
+    return fromFloat64(toFloat64(x), [...lead, cin, n1, n2], op.inDtype);
+  }
+}
+
+function countZero(fro: Float64Array): number {
+  let z = 0;
+  for (let g = 0; g < fro.length; g++) if (!(fro[g]! > 0)) z++;
+  return z;
+}
+
+/** @internal Exposed for the Krylov preconditioner and tests. */
+export { blockSpectrum, fastInverseRange };

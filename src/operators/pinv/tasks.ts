@@ -1,0 +1,23 @@
+/**
+ * The parallel tasks of the circular pseudo-inverse, registered by name so that worker threads (which import
+ * this module through src/parallel/task-list.ts) can run them: block evaluation, the certified fast inverse
+ * and the assembly of V·diag(w)·Uᴴ (the batched SVDs are split by linalg itself).
+ */
+import { registerTask, type TaskArg } from '../../parallel/tasks.js';
+import { applyBlocks, assembleRange, blockSpectrum, fastInverseRange } from './circular-kernels.js';
+
+registerTask('convPinvBlocks', (args: readonly TaskArg[], start: number, end: number) => {
+  blockSpectrum(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, start, end);
+});
+
+registerTask('convPinvFastInverse', (args: readonly TaskArg[], start: number, end: number) => {
+  fastInverseRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Uint8Array, args[4] as Float64Array, args[5] as number, args[6] as number, start, end);
+});
+
+registerTask('convPinvAssemble', (args: readonly TaskArg[], start: number, end: number) => {
+  assembleRange(args[0] as number, args[1] as number, args[2] as Int32Array, args[3] as Float64Array, args[4] as Float64Array, args[5] as Float64Array, args[6] as Float64Array, args[7] as number, start, end);
+});
+
+registerTask('convPinvApply', (args: readonly TaskArg[], start: number, end: number) => {
+  applyBlocks(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as number, start, end);
+});
