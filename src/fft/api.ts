@@ -7,7 +7,7 @@ import { argError } from '../errors.js';
 import { allocStorage, complexDtypeOf, floatDtypeOf, isComplex, realDtypeOf, type DType } from '../tensor/dtype.js';
 import { numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { canRfftLastTwo, inPlaceC2c, rfftLastTwo, transformAxis, type DstArray, type SrcArray } from './nd.js';
+import { canIrfftLastTwo, canRfftLastTwo, inPlaceC2c, irfftLastTwo, rfftLastTwo, transformAxis, type DstArray, type SrcArray } from './nd.js';
 
 /** Normalisation mode, as in torch.fft: which direction carries the 1/n (`'ortho'`: 1/√n both ways). */
 export type FftNorm = 'backward' | 'ortho' | 'forward';
@@ -201,6 +201,28 @@ function c2rN(fn: string, x: Tensor, r: Resolved, norm: FftNorm, conjInput: bool
   let src: SrcArray = x.data;
   let srcShape: readonly number[] = x.shape;
   let srcComplex = isComplex(x.dtype);
+  const outShape = x.shape.slice();
+  r.dims.forEach((d, i) => (outShape[d] = r.sizes[i]!));
+  if (last >= 1 && axisL === x.ndim - 1 && r.dims[last - 1] === axisL - 1 && srcComplex && !conjInput &&
+      canIrfftLastTwo(x.shape, live, r.sizes[last - 1]!, nL)) {
+    // the usual irfftn/irfft2 layout: the other dims first, then the last two passes as one
+    if (last >= 2) {
+      const midShape = x.shape.slice();
+      r.dims.forEach((d, i) => (midShape[d] = i === last ? m : r.sizes[i]!));
+      const mid = allocStorage(dt, numel(midShape)) as DstArray;
+      const first = last - 2;
+      transformAxis({
+        kind: 'c2c', src, srcShape, srcComplex, dst: mid, dstShape: midShape, axis: r.dims[first]!, n: r.sizes[first]!, sign: 1, scale: 1, live,
+      });
+      live[r.dims[first]!] = r.sizes[first]!;
+      inPlaceC2c(mid, midShape, r.dims, r.sizes, first - 1, 1, live, 1);
+      src = mid;
+      srcShape = midShape;
+    }
+    const out = allocStorage(rdt, numel(outShape)) as DstArray;
+    irfftLastTwo(src as DstArray, srcShape, out, outShape, live, axisScale(norm, total(r.sizes), true));
+    return Tensor.fromStorage(out, outShape, rdt);
+  }
   if (last > 0) {
     const midShape = x.shape.slice();
     r.dims.forEach((d, i) => (midShape[d] = i === last ? m : r.sizes[i]!));
@@ -218,8 +240,6 @@ function c2rN(fn: string, x: Tensor, r: Resolved, norm: FftNorm, conjInput: bool
     srcComplex = true;
     conjInput = false;
   }
-  const outShape = x.shape.slice();
-  r.dims.forEach((d, i) => (outShape[d] = r.sizes[i]!));
   const dst = allocStorage(rdt, numel(outShape)) as DstArray;
   transformAxis({
     kind: 'c2r', src, srcShape, srcComplex, dst, dstShape: outShape, axis: axisL, n: nL, sign: 1,

@@ -9,11 +9,16 @@
  * rest are zeros, and lines that lie entirely in the padding are skipped. When a line has only a few live
  * entries (k ≤ ¾·log2 n) the bins are evaluated directly from the k taps (the pruned rfftn fast path).
  *
- * float32 data is computed in float64 scratch with float64 twiddles and rounded once per axis on scatter.
+ * float32 data is computed in float64 scratch with float64 twiddles and rounded once per pass on scatter.
  *
- * Big passes are split by lines between threads (`parallelFor`, task 'fft.axis', registered here and loaded by
- * the workers through src/parallel/task-list.ts). Every line is computed by the same code in the same order
- * whichever thread runs it, so results are bitwise identical with and without helpers.
+ * Fewer sweeps over big arrays: the r2c over the last dim runs together with the c2c over the dim before it
+ * ({@link rfftLastTwo}; {@link irfftLastTwo} for c2r), two neighbouring in-place c2c passes run as one 2-D pass ({@link inPlaceC2c}), and a single
+ * long 1-D transform runs as a four-step FFT when threads can share it ({@link fourStep}).
+ *
+ * Big passes are split by lines (or planes) between threads (`parallelFor`, tasks 'fft.axis', 'fft.r2c2' and 'fft.c2r2',
+ * registered here and loaded by the workers through src/parallel/task-list.ts). Every line is computed by the same
+ * code in the same order whichever thread runs it, so results are bitwise identical with and without helpers; the
+ * one exception is a single long 1-D transform, which takes the four-step path only with helpers (same to rounding).
  */
 import { executePlan, getPlan } from './kernels/execute.js';
 import { directDft } from './kernels/direct.js';
@@ -30,8 +35,8 @@ export type DstArray = Float32Array | Float64Array;
 /** Complex elements per gathered block; a block and its scratch stay within the L2 cache. */
 const BLOCK_ELEMS = 16384;
 const MAX_LANES = 512;
-/** Complex elements per block of a fused 2-D pass (see {@link inPlaceC2c}). */
-const PAIR_BLOCK_ELEMS = 4 * BLOCK_ELEMS;
+/** Complex elements per block of an outer-axis pass or a fused 2-D pass (see {@link inPlaceC2c}). */
+const WIDE_BLOCK_ELEMS = 4 * BLOCK_ELEMS;
 
 let pruningEnabled = true;
 
@@ -420,8 +425,8 @@ export function canRfftLastTwo(shape: readonly number[], live: readonly number[]
 
 /**
  * The r2c over the last dim and the c2c over the one before it in one pass, plane by plane: rows to lane-major
- * scratch, half-length complex FFTs with the rows as lanes, the real post-processing, an in-cache transpose so
- * that the bins become the lanes, the column FFTs, and one contiguous copy of the [n1, n2/2 + 1] result plane.
+ * scratch, half-length complex FFTs with the rows as lanes, the real post-processing written transposed so that
+ * the bins become the lanes, the column FFTs, and one contiguous copy of the [n1, n2/2 + 1] result plane.
  * That saves a full write and read of the output and its strided transposing scatter. `shape`/`live` are those of
  * the real input (see {@link canRfftLastTwo}); `dst` has shape `shape` with the last size n2/2 + 1.
  *
@@ -470,16 +475,9 @@ function r2c2Task(args: readonly TaskArg[], start: number, end: number): void {
     for (let r = 0; r < n1; r++) rows[r] = srcBases[p]! + r * n2;
     rowsToLanes(src, rows, 0, n1, 1, h, X, 1);
     const Z = executePlan(planH, X, Y, n1);
-    r2cPost(Z, D, h, n1, roots);
-    // D is [f][r] (bins × rows); the column FFTs want the bins as lanes: X = [r][f]
-    for (let f = 0; f < m; f++) {
-      for (let r = 0, o = 2 * f * n1; r < n1; r++, o += 2) {
-        const t = 2 * (r * m + f);
-        X[t] = D[o]!;
-        X[t + 1] = D[o + 1]!;
-      }
-    }
-    const R = executePlan(plan1, X, Y, m);
+    // written transposed, [r][f]: the column FFTs take the bins as lanes
+    r2cPost(Z, D, h, n1, roots, true);
+    const R = executePlan(plan1, D, Z === X ? Y : X, m);
     const base = 2 * dstBases[p]!;
     const len = 2 * n1 * m;
     if (scale === 1) for (let t = 0; t < len; t++) dst[base + t] = R[t]!;
@@ -487,6 +485,93 @@ function r2c2Task(args: readonly TaskArg[], start: number, end: number): void {
   }
 }
 registerTask(R2C2_TASK, r2c2Task);
+
+const C2R2_TASK = 'fft.c2r2';
+
+/**
+ * Whether {@link irfftLastTwo} applies: complex input whose last dim holds exactly the n2/2 + 1 bins (n2 even) and
+ * whose dim before it has exactly n1 entries, on planes small enough for a block.
+ *
+ * @example
+ * ```ts
+ * canIrfftLastTwo([32, 32, 128, 65], [32, 32, 128, 65], 128, 128); // true
+ * ```
+ */
+export function canIrfftLastTwo(shape: readonly number[], live: readonly number[], n1: number, n2: number): boolean {
+  const d = shape.length - 1;
+  const m = (n2 >> 1) + 1;
+  return fusionEnabled && d >= 1 && n2 % 2 === 0 && n2 >= 4 && n1 >= 2 && n1 * n2 <= PLANE_MAX &&
+    shape[d] === m && live[d] === m && shape[d - 1] === n1 && live[d - 1] === n1;
+}
+
+/**
+ * The inverse of {@link rfftLastTwo}: the inverse c2c over the dim before the last and the c2r over the last dim
+ * in one pass, plane by plane (column FFTs with the bins as lanes, an in-cache transpose, the real
+ * pre-processing, half-length FFTs with the rows as lanes, one scatter of the real rows). `src` is complex
+ * interleaved with shape `shape` (see {@link canIrfftLastTwo}); `dst` is real, `dstShape` = `shape` with the last
+ * size n2.
+ *
+ * @example
+ * ```ts
+ * irfftLastTwo(X.data, [4, 8, 9], out, [4, 8, 16], [4, 8, 9], 1 / 128);
+ * ```
+ */
+export function irfftLastTwo(src: DstArray, shape: readonly number[], dst: DstArray, dstShape: readonly number[], live: readonly number[], scale: number): void {
+  const d = shape.length - 1;
+  const planes = lineCount(shape.slice(0, d), d - 1, live.slice(0, d));
+  if (planes === 0) return;
+  const args: TaskArg[] = [src, shape.join(','), dst, dstShape.join(','), live.join(','), scale];
+  if (planes >= 2 && planes * dstShape[d]! * shape[d - 1]! >= 2 * PAR_MIN_WORK && getParallelBackend() !== null && isShared(dst)) {
+    args[0] = toShared(src);
+    parallelFor(C2R2_TASK, planes, args, { minPerThread: 1 });
+  } else c2r2Task(args, 0, planes);
+}
+
+/** `args = [src, shape, dst, dstShape, live, scale]`: planes [start, end) of {@link irfftLastTwo}. */
+function c2r2Task(args: readonly TaskArg[], start: number, end: number): void {
+  const src = args[0] as DstArray;
+  const shape = parseShape(args[1] as string);
+  const dst = args[2] as DstArray;
+  const dstShape = parseShape(args[3] as string);
+  const live = parseShape(args[4] as string);
+  const scale = args[5] as number;
+  const d = shape.length - 1;
+  const n1 = shape[d - 1]!, n2 = dstShape[d]!;
+  const h = n2 >> 1, m = h + 1;
+  const srcM = shape.slice(0, d);
+  srcM[d - 1] = n1 * m;
+  const dstM = dstShape.slice(0, d);
+  dstM[d - 1] = n1 * n2;
+  const liveM = live.slice(0, d);
+  const srcBases = lineBases(strides(srcM), d - 1, liveM, start, end);
+  const dstBases = lineBases(strides(dstM), d - 1, liveM, start, end);
+  const plan1 = getPlan(n1, 1);
+  const planH = getPlan(h, 1);
+  const rootsInv = rootsOfUnity(n2, 1);
+  const size = 2 * m * n1 + 8;
+  const X = new Float64Array(size), Y = new Float64Array(size), D = new Float64Array(size);
+  const rows = new Int32Array(n1);
+  const len = 2 * n1 * m;
+  for (let p = 0; p < srcBases.length; p++) {
+    // the plane [k][f] is already lane-major with the bins as lanes
+    const base = 2 * srcBases[p]!;
+    for (let t = 0; t < len; t++) X[t] = src[base + t]!;
+    const R = executePlan(plan1, X, Y, m);
+    // to [f][r], the rows as lanes; the imaginary parts of X_0 and X_h cannot be represented by a real signal
+    for (let r = 0; r < n1; r++) {
+      for (let f = 0, o = 2 * r * m; f < m; f++, o += 2) {
+        const t = 2 * (f * n1 + r);
+        D[t] = R[o]!;
+        D[t + 1] = f === 0 || f === h ? 0 : R[o + 1]!;
+      }
+    }
+    c2rPre(D, X, h, n1, rootsInv);
+    const res = executePlan(planH, X, Y, n1);
+    for (let r = 0; r < n1; r++) rows[r] = dstBases[p]! + r * n2;
+    lanesToRows(res, dst, rows, 0, n1, 1, h, scale);
+  }
+}
+registerTask(C2R2_TASK, c2r2Task);
 
 /** Lengths from which a single long c2c transform runs as a four-step FFT (its data no longer fits in L2). */
 const FOUR_STEP_MIN = 1 << 17;
@@ -670,9 +755,11 @@ function runAxisRange(job: AxisJob, pruning: boolean, start: number, end: number
   if (lines === 0 || k === 0) return;
   const srcSt = strides(srcShape)[axis]!;
   const dstSt = dstStrides[axis]!;
-  // a fused pair reads each entry of its lines as a run of B neighbouring columns far apart: more lanes mean fewer
-  // pages touched per block (measured ~10% faster for [32, 32] pairs with 64 lanes than with 16)
-  const B = Math.max(1, Math.min(lines, MAX_LANES, Math.floor(((job.pair ?? 0) > 0 ? PAIR_BLOCK_ELEMS : BLOCK_ELEMS) / n)));
+  // the lines of an outer axis (or a fused pair) are read and written as runs of B neighbouring columns far apart:
+  // more lanes mean fewer pages touched per block (measured ~10% faster for [32, 32] pairs with 64 lanes than 16,
+  // and for fftn [64, 255, 255])
+  const wide = (job.pair ?? 0) > 0 || srcSt > 1 || dstSt > 1;
+  const B = Math.max(1, Math.min(lines, MAX_LANES, Math.floor((wide ? WIDE_BLOCK_ELEMS : BLOCK_ELEMS) / n)));
   const size = 2 * (n + 2) * B;
   const A = new Float64Array(size);
   const C = new Float64Array(size);

@@ -167,3 +167,55 @@ describe('conv2d operators used by pinv pass the dot test', () => {
     }
   }
 });
+
+describe('conv2d pinv: the global cut-off placed between any two singular values', () => {
+  test('fft path keeps exactly the singular values the dense SVD keeps, for cut-offs across the spectrum', async () => {
+    const { svdvals } = await import('../../src/linalg/spectral.js');
+    for (const [co, ci, s] of [[2, 2, 1], [3, 2, 1], [2, 1, 2]] as const) {
+      const w = randn([co, ci, 3, 3], { seed: 30 + co + s, dtype: 'float64' });
+      const A = conv2d(w, { inShape: [ci, 6, 8], padding: 1, stride: s, paddingMode: 'circular' });
+      const sv = Array.from(toFloat64(svdvals(A.toDense()))).sort((a, b) => b - a);
+      const y = randn(A.outShape, { seed: 40, dtype: 'float64' });
+      // Cut-offs midway (geometrically) between consecutive distinct singular values, at several depths.
+      for (const j of [1, 3, Math.floor(sv.length / 3), Math.floor(sv.length / 2), sv.length - 2]) {
+        if (!(sv[j]! > 0) || sv[j - 1]! / sv[j]! < 1 + 1e-6) continue;
+        const rtol = Math.sqrt(sv[j - 1]! * sv[j]!) / sv[0]!;
+        const f = convPinv(A, y, { rtol });
+        const dn = convPinv(A, y, { rtol, method: 'dense' });
+        assert.equal(f.info.rank, j, `co=${co} ci=${ci} s=${s} j=${j}`);
+        assert.equal(dn.info.rank, j);
+        assert.ok(rel(f.x, dn.x) < 1e-9, `j=${j}: ${rel(f.x, dn.x)}`);
+      }
+    }
+  });
+});
+
+test('fft path: when σ₁(A) is only bracketed and a cut-off decision depends on it, σ₁ is computed exactly', () => {
+  // H(f) = M·(1 + (1 − δ)e^{iθ2}): well-conditioned blocks (certified fast path) except the Nyquist column, whose
+  // singular values δ·σ(M) sit where the bracket on σ₁(A) (from the fast blocks' Frobenius norms) matters.
+  const M = [[1.0, 0.3], [-0.2, 0.8]];
+  const delta = 1e-3;
+  const k = new Float64Array(2 * 2 * 9);
+  for (let o = 0; o < 2; o++)
+    for (let c = 0; c < 2; c++) {
+      k[(o * 2 + c) * 9 + 4] = M[o]![c]!;
+      k[(o * 2 + c) * 9 + 5] = M[o]![c]! * (1 - delta);
+    }
+  const A = conv2d(new Tensor(k, [2, 2, 3, 3], 'float64'), { inShape: [2, 4, 8], padding: 1, paddingMode: 'circular' });
+  const y = randn(A.outShape, { seed: 1, dtype: 'float64' });
+  let refined = 0;
+  let bracketed = 0;
+  for (let e = -5; e <= -2; e += 0.125) {
+    const rtol = 10 ** e;
+    const f = convPinv(A, y, { rtol });
+    const d = convPinv(A, y, { rtol, method: 'dense' });
+    assert.equal(f.info.rank, d.info.rank, `rtol 1e${e}`);
+    assert.ok(rel(f.x, d.x) < 1e-9);
+    if (Math.abs(f.info.sigmaMax! - d.info.sigmaMax!) < 1e-12 * d.info.sigmaMax!) refined++;
+    else {
+      assert.ok(f.info.sigmaMax! < d.info.sigmaMax!, 'a lower bound otherwise');
+      bracketed++;
+    }
+  }
+  assert.ok(refined > 0 && bracketed > 0, `refined ${refined}, bracketed ${bracketed}`);
+});

@@ -16,7 +16,7 @@ import { convPinv, type ConvPinvMethod, type ConvPinvOptions } from '../../opera
 import { installNodeBackend, nodeBackendReady } from '../../node/worker-pool.js';
 import type { CliContext, CommandRegistrar } from '../command.js';
 
-/** Parsed options of `adjoint conv-pinv`. */
+/** Parsed options of `adjoint conv-pinv`. @example `{ weight: 'w.npy', input: 'y.npy', out: 'x.npy', padding: '1' }` */
 export interface ConvPinvCliOptions {
   weight: string;
   input: string;

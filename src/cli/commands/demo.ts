@@ -14,7 +14,7 @@ import { matmul } from '../../tensor/matmul.js';
 import { installNodeBackend, nodeBackendReady } from '../../node/worker-pool.js';
 import type { CliContext, CommandRegistrar } from '../command.js';
 
-/** Options of the demo. */
+/** Options of the demo. @example `{ channels: 32, size: 128, maxIter: 60, dtype: 'float64' }` */
 export interface DemoOptions {
   channels: number;
   size: number;

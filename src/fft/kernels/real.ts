@@ -9,7 +9,8 @@
  */
 
 /**
- * Post-processing of the forward real FFT: `Z` holds h complex lanes-major values, `X` receives h + 1.
+ * Post-processing of the forward real FFT: `Z` holds h complex lanes-major values, `X` receives h + 1
+ * (lane-major, or with `transposed` line-major: the h + 1 bins of each lane contiguous).
  * `roots` = exp(−2πik/n), k < n (n = 2h), interleaved.
  *
  * @example
@@ -17,20 +18,23 @@
  * r2cPost(Z, X, h, B, rootsOfUnity(2 * h, -1));
  * ```
  */
-export function r2cPost(Z: Float64Array, X: Float64Array, h: number, B: number, roots: Float64Array): void {
+export function r2cPost(Z: Float64Array, X: Float64Array, h: number, B: number, roots: Float64Array, transposed = false): void {
+  // transposed: bin k of lane b goes to X[(b·(h + 1) + k)] (the bins become the lanes of a following column pass)
+  const laneStep = transposed ? 2 * (h + 1) : 2;
+  const binStep = transposed ? 2 : 2 * B;
   for (let k = 0; k <= h; k++) {
     const wr = roots[2 * k]!, wi = roots[2 * k + 1]!;
     const pa = 2 * (k === h ? 0 : k) * B;
     const pb = 2 * (k === 0 ? 0 : h - k) * B;
-    const po = 2 * k * B;
-    for (let t = 0; t < 2 * B; t += 2) {
+    let po = k * binStep;
+    for (let t = 0; t < 2 * B; t += 2, po += laneStep) {
       const ar = Z[pa + t]!, ai = Z[pa + t + 1]!;
       const br = Z[pb + t]!, bi = -Z[pb + t + 1]!; // conj Z_{h−k}
       const er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
       // O = (a − b)/(2i) = ((ai − bi)/2, −(ar − br)/2)
       const or = 0.5 * (ai - bi), oi = -0.5 * (ar - br);
-      X[po + t] = er + wr * or - wi * oi;
-      X[po + t + 1] = ei + wr * oi + wi * or;
+      X[po] = er + wr * or - wi * oi;
+      X[po + 1] = ei + wr * oi + wi * or;
     }
   }
 }

@@ -4,7 +4,7 @@
  */
 import { executePlan, getPlan } from '../../fft/kernels/execute.js';
 
-/** Scratch buffers reused across calls, so that CG iterations allocate nothing. */
+/** Scratch buffers reused across calls, so that CG iterations allocate nothing. @example `{ tmp: new Float64Array(2 * n1 * n2 * c) }` */
 export interface Fft2Work {
   /** Scratch of the same length as the data (2·n1·n2·c doubles). */
   readonly tmp: Float64Array;

@@ -25,7 +25,7 @@ export interface ExactConvPinvOptions extends RingSolveOptions {
   paddingMode?: PaddingMode;
 }
 
-/** Result info of {@link exactConvPinv}: the factorisation's diagnostics plus one entry per batch sample. */
+/** Result info of {@link exactConvPinv}: the factorisation's diagnostics plus one entry per batch sample. @example `info.samples[0].cgIterations` */
 export interface ExactConvPinvInfo {
   /** Method used. */
   method: 'ring-valid';
@@ -37,7 +37,7 @@ export interface ExactConvPinvInfo {
   samples: RingSolveInfo[];
 }
 
-/** A reusable factorisation: `.solve(y)` for new right-hand sides. */
+/** A reusable factorisation: `.solve(y)` for new right-hand sides. @example `const { x } = exactConvPinvFactor(w, { inShape }).solve(y)` */
 export interface ExactConvPinvFactor {
   /** Diagnostics of the factorisation. */
   readonly info: RingFactorInfo;

@@ -20,7 +20,7 @@ import { isComplex, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
-import { blockSpectrum, columnSums, fastInverseRange, type BlockGeometry } from './circular-kernels.js';
+import { columnSums, type BlockGeometry } from './circular-kernels.js';
 import './tasks.js';
 
 /** Cut-off and damping options shared by the pseudo-inverse paths. @example `{ rtol: 1e-12 }` */
@@ -51,7 +51,7 @@ export interface CircularPinvInfo {
   svdBlocks: number;
 }
 
-/** Machine epsilon of the operator's precision. */
+/** Machine epsilon of the operator's precision. @example `epsOf('float32') // 2 ** -23` */
 export function epsOf(dt: DType): number {
   return dt === 'float32' || dt === 'complex64' ? 2 ** -23 : 2 ** -52;
 }
@@ -322,5 +322,3 @@ function countZero(fro: Float64Array): number {
   return z;
 }
 
-/** @internal Exposed for the Krylov preconditioner and tests. */
-export { blockSpectrum, fastInverseRange };

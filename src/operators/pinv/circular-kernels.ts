@@ -7,14 +7,15 @@
  */
 import { gaussJordanInverse } from '../../linalg/kernels/pinv.js';
 
-/** Condition bound above which the Gauss–Jordan inverse is not trusted (forward error ~ κ·ε ≤ 1e6·ε, as the SVD's). */
+/** Condition bound above which the Gauss–Jordan inverse is not trusted (forward error ~ κ·ε ≤ 1e6·ε, as the SVD's). @example `FAST_KAPPA_MAX // 1e6` */
 export const FAST_KAPPA_MAX = 1e6;
-/** Margin between the certified lower bound on σ_min and the largest possible cut-off. */
+/** Margin between the certified lower bound on σ_min and the largest possible cut-off. @example `FAST_MARGIN // 4` */
 export const FAST_MARGIN = 4;
 
 /**
  * Geometry of the block spectrum, packed as numbers so that it can travel to worker threads.
  * Order: [cout, cin, kh, kw, n1, n2, m1, m2, s1, s2, d1, d2, top, left, g2h].
+ * @example `const geom: BlockGeometry = geometry(32, 32, 3, 3, 128, 128, 1, 1, 1, 1, 1, 1);`
  */
 export type BlockGeometry = Float64Array;
 
