@@ -6,8 +6,7 @@
 /**
  * X ← (I − τ·v·vᴴ)·X for `cols` columns of X: column c occupies `x[xo + c·ld … xo + c·ld + len)`, v occupies
  * `v[vo … vo + len)`, τ = t0 + i·t1 (`vi`/`xi` null for real data; then t1 is ignored). Columns are processed in
- * pairs (real: fours, measured 25% faster than pairs on 64×64) so every load of v serves several columns: in V8 these
- * loops are bound by loads, not arithmetic.
+ * pairs so every load of v serves two columns: in V8 these loops are bound by loads, not arithmetic.
  *
  * @example
  * ```ts
