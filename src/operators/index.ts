@@ -34,3 +34,5 @@ export type { CircularPinvInfo, PinvTolerances } from './pinv/circular-fft.js';
 export { DensePinv, DENSE_AUTO_MAX_UNKNOWNS } from './pinv/dense.js';
 export { chooseMethod } from './pinv/choose.js';
 export { CirculantGramInverse } from './pinv/krylov.js';
+export { exactConvPinv, exactConvPinvFactor, RingValidFactor } from './exact/index.js';
+export type { ExactConvPinvOptions, ExactConvPinvInfo, ExactConvPinvFactor, RingFactorInfo, RingSolveInfo, RingSolveOptions, ValidConvSpec } from './exact/index.js';
