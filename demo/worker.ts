@@ -3,10 +3,9 @@
  * back, so that the page never freezes while the FFTs, SVDs and Krylov iterations run. Where the browser allows
  * it (cross-origin isolated, nested workers), the library's batched kernels also spread over helper workers.
  */
-import * as aj from '../src/index.js';
+import { installWebBackend } from '../src/index.js';
 import { runDeconv } from './deconv.js';
 import type { DeconvJob, WorkerMessage } from './protocol.js';
-import { installWebBackend, type ParallelHooks } from './web-backend.js';
 
 // The DOM lib types `self` as a Window; in a dedicated worker it is a DedicatedWorkerGlobalScope.
 interface WorkerScope {
@@ -15,7 +14,7 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-const backend = installWebBackend(aj as unknown as Partial<ParallelHooks>, new URL('./helper.js', import.meta.url));
+const backend = installWebBackend(new URL('./helper.js', import.meta.url));
 const parallel = 'pool' in backend ? `Web Worker helpers: ${backend.pool.helpers}` : `single-threaded worker (${backend.reason})`;
 
 scope.onmessage = (ev) => {

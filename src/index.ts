@@ -67,3 +67,5 @@ export { setParallelBackend, getParallelBackend } from './parallel/pool.js';
 export type { ParallelBackend } from './parallel/pool.js';
 export { getTask as getParallelTask } from './parallel/tasks.js';
 export type { TaskArg, TaskFn } from './parallel/tasks.js';
+export { installWebBackend, runWebHelper, webParallelObstacle } from './parallel/web-backend.js';
+export type { SharedMemoryPool } from './parallel/shared-pool.js';
