@@ -7,7 +7,7 @@ import { argError } from '../errors.js';
 import { allocStorage, complexDtypeOf, floatDtypeOf, isComplex, realDtypeOf, type DType } from '../tensor/dtype.js';
 import { numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { canIrfftLastTwo, canRfftLastTwo, inPlaceC2c, irfftLastTwo, rfftLastTwo, transformAxis, type DstArray, type SrcArray } from './nd.js';
+import { c2cPasses, canIrfftLastTwo, canRfftLastTwo, irfftLastTwo, rfftLastTwo, transformAxis, type DstArray, type SrcArray } from './nd.js';
 
 /** Normalisation mode, as in torch.fft: which direction carries the 1/n (`'ortho'`: 1/√n both ways). */
 export type FftNorm = 'backward' | 'ortho' | 'forward';
@@ -148,12 +148,7 @@ function c2cN(x: Tensor, r: Resolved, sign: 1 | -1, norm: FftNorm): Tensor {
   r.dims.forEach((d, i) => (live[d] = Math.min(x.shape[d]!, r.sizes[i]!)));
   const last = r.dims.length - 1;
   const scale = axisScale(norm, total(r.sizes), sign === 1);
-  transformAxis({
-    kind: 'c2c', src, srcShape: x.shape, srcComplex: isComplex(x.dtype), dst, dstShape: outShape, axis: r.dims[last]!, n: r.sizes[last]!, sign,
-    scale: last === 0 ? scale : 1, live,
-  });
-  live[r.dims[last]!] = r.sizes[last]!;
-  inPlaceC2c(dst, outShape, r.dims, r.sizes, last - 1, sign, live, scale);
+  c2cPasses(dst, outShape, r.dims, r.sizes, last, sign, live, scale, { src, shape: x.shape, complex: isComplex(x.dtype) });
   return Tensor.fromStorage(dst, outShape, dt);
 }
 
@@ -175,7 +170,7 @@ function r2cN(fn: string, x: Tensor, r: Resolved, norm: FftNorm): Tensor {
     // the usual rfftn/rfft2 layout: the last two passes as one (the r2c rows and the columns before them)
     rfftLastTwo(x.data, x.shape, dst, outShape, live, last === 1 ? scale : 1);
     live[axisL] = outShape[axisL]!;
-    inPlaceC2c(dst, outShape, r.dims, r.sizes, last - 2, -1, live, scale);
+    c2cPasses(dst, outShape, r.dims, r.sizes, last - 2, -1, live, scale);
     return Tensor.fromStorage(dst, outShape, dt);
   }
   transformAxis({
@@ -183,7 +178,7 @@ function r2cN(fn: string, x: Tensor, r: Resolved, norm: FftNorm): Tensor {
     scale: last === 0 ? scale : 1, live,
   });
   live[axisL] = outShape[axisL]!;
-  inPlaceC2c(dst, outShape, r.dims, r.sizes, last - 1, -1, live, scale);
+  c2cPasses(dst, outShape, r.dims, r.sizes, last - 1, -1, live, scale);
   return Tensor.fromStorage(dst, outShape, dt);
 }
 
@@ -210,12 +205,7 @@ function c2rN(fn: string, x: Tensor, r: Resolved, norm: FftNorm, conjInput: bool
       const midShape = x.shape.slice();
       r.dims.forEach((d, i) => (midShape[d] = i === last ? m : r.sizes[i]!));
       const mid = allocStorage(dt, numel(midShape)) as DstArray;
-      const first = last - 2;
-      transformAxis({
-        kind: 'c2c', src, srcShape, srcComplex, dst: mid, dstShape: midShape, axis: r.dims[first]!, n: r.sizes[first]!, sign: 1, scale: 1, live,
-      });
-      live[r.dims[first]!] = r.sizes[first]!;
-      inPlaceC2c(mid, midShape, r.dims, r.sizes, first - 1, 1, live, 1);
+      c2cPasses(mid, midShape, r.dims, r.sizes, last - 2, 1, live, 1, { src, shape: srcShape, complex: srcComplex });
       src = mid;
       srcShape = midShape;
     }
@@ -228,13 +218,7 @@ function c2rN(fn: string, x: Tensor, r: Resolved, norm: FftNorm, conjInput: bool
     r.dims.forEach((d, i) => (midShape[d] = i === last ? m : r.sizes[i]!));
     const mid = allocStorage(dt, numel(midShape)) as DstArray;
     // the first pass reads the input (conjugated for hfftn), the others run in place on `mid`
-    const first = last - 1;
-    transformAxis({
-      kind: 'c2c', src, srcShape, srcComplex, dst: mid, dstShape: midShape, axis: r.dims[first]!, n: r.sizes[first]!, sign: 1,
-      scale: 1, live, conjInput,
-    });
-    live[r.dims[first]!] = r.sizes[first]!;
-    inPlaceC2c(mid, midShape, r.dims, r.sizes, first - 1, 1, live, 1);
+    c2cPasses(mid, midShape, r.dims, r.sizes, last - 1, 1, live, 1, { src, shape: srcShape, complex: srcComplex, conj: conjInput });
     src = mid;
     srcShape = midShape;
     srcComplex = true;

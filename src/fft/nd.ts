@@ -12,7 +12,7 @@
  * float32 data is computed in float64 scratch with float64 twiddles and rounded once per pass on scatter.
  *
  * Fewer sweeps over big arrays: the r2c over the last dim runs together with the c2c over the dim before it
- * ({@link rfftLastTwo}; {@link irfftLastTwo} for c2r), two neighbouring in-place c2c passes run as one 2-D pass ({@link inPlaceC2c}), and a single
+ * ({@link rfftLastTwo}; {@link irfftLastTwo} for c2r), two neighbouring c2c passes run as one 2-D pass ({@link c2cPasses}), and a single
  * long 1-D transform runs as a four-step FFT when threads can share it ({@link fourStep}).
  *
  * Big passes are split by lines (or planes) between threads (`parallelFor`, tasks 'fft.axis', 'fft.r2c2' and 'fft.c2r2',
@@ -35,7 +35,7 @@ export type DstArray = Float32Array | Float64Array;
 /** Complex elements per gathered block; a block and its scratch stay within the L2 cache. */
 const BLOCK_ELEMS = 16384;
 const MAX_LANES = 512;
-/** Complex elements per block of an outer-axis pass or a fused 2-D pass (see {@link inPlaceC2c}). */
+/** Complex elements per block of an outer-axis pass or a fused 2-D pass (see {@link c2cPasses}). */
 const WIDE_BLOCK_ELEMS = 4 * BLOCK_ELEMS;
 
 let pruningEnabled = true;
@@ -364,43 +364,62 @@ export function fusablePair(shape: readonly number[], outer: number, n1: number,
   return fusionEnabled && shape[outer] === n1 && shape[outer + 1] === n2 && live[outer] === n1 && live[outer + 1] === n2 && n1 * n2 <= FUSE_MAX;
 }
 
+/** Where the first of {@link c2cPasses} reads from, when not from the output buffer itself. */
+export interface PassSource {
+  src: SrcArray;
+  shape: readonly number[];
+  complex: boolean;
+  /** Negate imaginary parts while reading (hfftn reads conj(x)). */
+  conj?: boolean;
+}
+
 /**
- * Runs the in-place c2c passes over `dims[i]` for i = `from` down to 0 on `buf` (C order, shape `shape`), fusing
- * neighbouring pairs where {@link fusablePair} allows (preferring the smaller pair when two overlap). `scale0`
- * multiplies the output of the pass over dims[0]; `live` is updated.
+ * Runs the c2c passes over `dims[i]` for i = `from` down to 0 into `buf` (C order, shape `shape`): the first reads
+ * `first` when given, the others run in place. Neighbouring pairs are fused where {@link fusablePair} allows (for
+ * the source too), preferring the smaller pair when two overlap. `scale0` multiplies the output of the pass over
+ * dims[0]; `live` is updated.
  *
  * @example
  * ```ts
- * inPlaceC2c(out, [8, 8, 5], [0, 1], [8, 8], 1, -1, [8, 8, 5], 1);
+ * c2cPasses(out, [8, 8, 5], [0, 1], [8, 8], 1, -1, [8, 8, 5], 1);
  * ```
  */
-export function inPlaceC2c(
+export function c2cPasses(
   buf: DstArray, shape: readonly number[], dims: readonly number[], sizes: readonly number[], from: number, sign: 1 | -1,
-  live: number[], scale0: number,
+  live: number[], scale0: number, first?: PassSource,
 ): void {
-  const ok = (i: number): boolean => i >= 1 && dims[i - 1] === dims[i]! - 1 && fusablePair(shape, dims[i - 1]!, sizes[i - 1]!, sizes[i]!, live);
+  let source: PassSource | undefined = first;
+  const ok = (i: number, from: PassSource | undefined): boolean =>
+    i >= 1 && dims[i - 1] === dims[i]! - 1 && fusablePair(shape, dims[i - 1]!, sizes[i - 1]!, sizes[i]!, live) &&
+    (from === undefined || fusablePair(from.shape, dims[i - 1]!, sizes[i - 1]!, sizes[i]!, live));
   for (let i = from; i >= 0;) {
     const axis = dims[i]!;
     const n = sizes[i]!;
-    if (ok(i) && !(ok(i - 1) && sizes[i - 2]! < n)) {
+    const src = source?.src ?? buf;
+    const srcShape = source?.shape ?? shape;
+    const srcComplex = source?.complex ?? true;
+    const conjInput = source?.conj === true;
+    if (ok(i, source) && !(ok(i - 1, undefined) && sizes[i - 2]! < n)) {
       const outer = dims[i - 1]!;
       const n1 = sizes[i - 1]!;
-      const mShape = shape.slice();
-      mShape.splice(outer, 2, n1 * n);
-      const mLive = live.slice();
-      mLive.splice(outer, 2, n1 * n);
+      const merge = (a: readonly number[]): number[] => {
+        const m = a.slice();
+        m.splice(outer, 2, n1 * n);
+        return m;
+      };
       transformAxis({
-        kind: 'c2c', src: buf, srcShape: mShape, srcComplex: true, dst: buf, dstShape: mShape, axis: outer, n: n1 * n, sign,
-        scale: i - 1 === 0 ? scale0 : 1, live: mLive, pair: n1,
+        kind: 'c2c', src, srcShape: merge(srcShape), srcComplex, dst: buf, dstShape: merge(shape), axis: outer, n: n1 * n, sign,
+        scale: i - 1 === 0 ? scale0 : 1, live: merge(live), pair: n1, conjInput,
       });
       i -= 2;
-      continue;
+    } else {
+      transformAxis({
+        kind: 'c2c', src, srcShape, srcComplex, dst: buf, dstShape: shape, axis, n, sign, scale: i === 0 ? scale0 : 1, live, conjInput,
+      });
+      live[axis] = n;
+      i--;
     }
-    transformAxis({
-      kind: 'c2c', src: buf, srcShape: shape, srcComplex: true, dst: buf, dstShape: shape, axis, n, sign, scale: i === 0 ? scale0 : 1, live,
-    });
-    live[axis] = n;
-    i--;
+    source = undefined;
   }
 }
 

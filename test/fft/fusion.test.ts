@@ -62,7 +62,8 @@ test('fused 2-D passes equal separate passes bitwise in float64', () => {
     ['rfftn (rows with columns, then dims 0, 1)', () => F.rfftn(x, { norm: 'ortho' })],
     ['rfft2 (rows with columns only, scaled)', () => F.rfft2(x, { norm: 'forward' })],
     ['rfftn over dims 0, 1, 2 (not the last dim: separate passes)', () => F.rfftn(x, { dim: [0, 1, 2] })],
-    ['fftn (fuses dims 0, 1)', () => F.fftn(z)],
+    ['fftn (fuses dims 2, 3 reading the input, then 0, 1 in place)', () => F.fftn(z)],
+    ['fftn of a real input (the first fused pass reads real data)', () => F.fftn(x, { norm: 'ortho' })],
     ['ifftn over dims 1, 2, 3 (fuses 1, 2)', () => F.ifftn(z, { dim: [1, 2, 3] })],
   ];
   for (const [name, run] of runs) {
