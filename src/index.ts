@@ -54,7 +54,7 @@ export { softCount, softHistogram, expectedCounts, hardCountST, exactCount } fro
 export type { CountKernel, SoftCountOptions, HardCountOptions, SoftHistogramOptions, ExpectedCountsOptions } from './counting/index.js';
 
 // Linear algebra, linear operators and convex optimisation.
-export * as linalg from './linalg/index.js';
+export { linalg } from './autograd/public.js';
 export * as operators from './operators/index.js';
 export type { LinearOperator, KrylovInfo, KrylovOptions, KrylovResult, DottestResult } from './operators/index.js';
 export * as convex from './convex/index.js';

@@ -12,6 +12,7 @@
  * @module
  */
 import './install-methods.js';
+import './ops-operators.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, atan2, remainder, floorDivide, where, clamp,
   neg, exp, log, log1p, expm1, sqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu, square, reciprocal,
@@ -26,6 +27,7 @@ export {
 export { matmul, einsum } from './ops-linear.js';
 export * as fft from './ops-fft.js';
 export * as nn from './ops-nn.js';
+export * as linalg from './ops-linalg.js';
 export { variable, variableName, gradients, grad, valueAndGrad, backward } from './api.js';
 export type { VariableOptions, GradientOptions } from './api.js';
 export { noGrad, isGradEnabled, liveNodeCount } from './tape.js';
