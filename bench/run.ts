@@ -9,6 +9,8 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { timeIt, type BenchCase, type Timing } from './harness.js';
+import { installNodeBackend, nodeBackendReady } from '../src/node/worker-pool.js';
+import { getParallelBackend } from '../src/parallel/pool.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -108,6 +110,9 @@ function table(rows: readonly Row[]): string {
 
 async function main(): Promise<void> {
   const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  // Ours runs as a Node user gets it from `import 'adjoint'`: with the worker pool (ADJOINT_THREADS=1 disables it).
+  installNodeBackend();
+  await nodeBackendReady();
   const cases = await loadCases(filters);
   if (cases.length === 0) {
     console.error(`bench: no case matches ${filters.map((f) => `'${f}'`).join(', ')}`);
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
 
   const machine = [
     `- CPU: ${cpuModel()} (${cpus().length} logical cores visible)`,
-    `- Node ${process.version}; PyTorch ${torchVersion()} with ${PEER_THREADS} threads (torch.set_num_threads, OMP_NUM_THREADS); ours single-threaded`,
+    `- Node ${process.version}; PyTorch ${torchVersion()} with ${PEER_THREADS} threads (torch.set_num_threads, OMP_NUM_THREADS); ours with ${1 + (getParallelBackend()?.helpers ?? 0)} thread(s) (worker pool; ADJOINT_THREADS overrides)`,
     `- Date: ${new Date().toISOString()}; load average at the end of the run ${loadavg().map((x) => x.toFixed(1)).join(' / ')} ` +
       '(other processes share the cores when this is above the core count: wall times then overstate both sides)',
   ].join('\n');

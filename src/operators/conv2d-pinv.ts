@@ -5,6 +5,10 @@
  *   frequency of the half spectrum, one cut-off for the whole operator; see pinv/circular-fft.ts). The
  *   factorisation is kept on the operator, so the next `pinv` with a new y costs only FFTs and products.
  * - Small operators: the dense SVD of the materialised matrix (the reference the other paths are tested on).
+ * - Real 'valid' convolutions (padding 0) too large for dense: exact, through the ring reduction
+ *   (exact/ring-valid.ts), refined until ‖Aᵀ(Ax̂ − y)‖ ≤ 1e-10·‖A‖‖y‖; the factorisation is kept on the operator.
+ *   `method: 'exact'` also takes square 'same' convolutions (zeros, stride 1) with a small pad ring
+ *   (exact/ring-same.ts); 'auto' does not pick it for them yet (see pinv/choose.ts).
  * - Otherwise: LSQR/LSMR to the minimum-norm least-squares solution, bounded and reporting convergence.
  * - `damp: λ` gives argmin ‖Ax − y‖² + λ²‖x‖² on every path.
  *
@@ -19,6 +23,7 @@ import { toFloat64 } from './linear-operator.js';
 import { chooseMethod, type ConvPinvMethod } from './pinv/choose.js';
 import { CircularPinv, type PinvTolerances } from './pinv/circular-fft.js';
 import { DensePinv } from './pinv/dense.js';
+import { Conv2dExactPinv } from './exact/conv2d-exact.js';
 import { krylovPinvSolve } from './pinv/krylov.js';
 import './pinv/tasks.js';
 
@@ -29,11 +34,11 @@ export type { ConvPinvMethod } from './pinv/choose.js';
  * @example `{ method: 'auto', rtol: 1e-12, tol: 1e-8, maxIter: 500 }`
  */
 export interface ConvPinvOptions extends PinvTolerances {
-  /** 'auto' (default), 'fft', 'dense' or 'krylov'. */
+  /** 'auto' (default), 'fft', 'dense', 'exact' (ring solver, real 'valid' convolutions) or 'krylov'. */
   method?: ConvPinvMethod;
-  /** Krylov: relative tolerance (default 1e-8 float64, 1e-5 float32). */
+  /** Krylov: relative tolerance (default 1e-8 float64, 1e-5 float32). 'exact': the normal-equation target (default 1e-10). */
   tol?: number;
-  /** Krylov: iteration cap per right-hand side. */
+  /** Krylov: iteration cap per right-hand side. 'exact': CG cap per refinement pass (default 3000). */
   maxIter?: number;
   /** Krylov: 'lsqr' (default) or 'lsmr'. */
   solver?: 'lsqr' | 'lsmr';
@@ -51,10 +56,10 @@ export interface ConvPinvOptions extends PinvTolerances {
 /** What {@link Conv2dOperator.pinv} reports. @example `const { info } = A.pinv(y); info.method` */
 export interface ConvPinvInfo {
   /** The path taken. */
-  method: 'fft' | 'dense' | 'krylov';
-  /** Krylov iterations (largest over the batch); 0 for the exact paths. */
+  method: 'fft' | 'dense' | 'exact' | 'krylov';
+  /** Krylov iterations (largest over the batch); 'exact': CG iterations on the ring, all refinement passes; 0 for fft/dense. */
   iterations: number;
-  /** True for the exact paths; for Krylov, whether every right-hand side met the tolerance. */
+  /** True for fft/dense; for Krylov and 'exact', whether every right-hand side met the tolerance ('exact': false when singular). */
   converged: boolean;
   /** ‖Ax̂ − y‖ / ‖y‖ (NaN when `residual: false`). */
   relResidual: number;
@@ -62,7 +67,7 @@ export interface ConvPinvInfo {
   relNormalResidual: number;
   /** Exact paths: rank(A) (singular values kept). */
   rank?: number;
-  /** Exact paths: σ₁(A) (FFT path: a certified lower bound when the exact value was not needed). */
+  /** Exact paths: σ₁(A) (FFT path: a certified lower bound when the exact value was not needed; 'exact': a rigorous lower bound, used in relNormalResidual). */
   sigmaMax?: number;
   /** Exact paths: the cut-off max(atol, rtol·σ₁(A)). */
   cutoff?: number;
@@ -73,6 +78,12 @@ export interface ConvPinvInfo {
   solver?: 'lsqr' | 'lsmr';
   preconditioned?: boolean;
   stopReasons?: string[];
+  /** 'exact': 'ok', 'ill-conditioned' (cond(C)² > 1e14) or 'singular' (G = CCᵀ not invertible: regularised answer). */
+  status?: 'ok' | 'ill-conditioned' | 'singular';
+  /** 'exact': estimate σ_max(C)/σ_min(C) of the circulant embedding, an upper bound of cond(A) (Infinity when singular). */
+  condEstimate?: number;
+  /** 'exact': refinement passes (largest over the batch). */
+  refinements?: number;
   /** True when the factorisation was reused from an earlier call. */
   reused?: boolean;
 }
@@ -101,6 +112,15 @@ declare module './conv2d.js' {
 
 type Factor = CircularPinv | DensePinv;
 const cache = new WeakMap<Conv2dOperator, Map<string, Factor>>();
+const exactCache = new WeakMap<Conv2dOperator, Conv2dExactPinv>();
+
+function exactFactorFor(op: Conv2dOperator): { f: Conv2dExactPinv; reused: boolean } {
+  const hit = exactCache.get(op);
+  if (hit) return { f: hit, reused: true };
+  const f = new Conv2dExactPinv(op);
+  exactCache.set(op, f);
+  return { f, reused: false };
+}
 
 function factorFor(op: Conv2dOperator, method: 'fft' | 'dense', o: PinvTolerances): { f: Factor; reused: boolean } {
   const key = JSON.stringify([method, o.atol ?? null, o.rtol ?? null, o.damp ?? 0]);
@@ -148,7 +168,7 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
   if (isComplex(y.dtype) && !isComplex(op.dtype)) throw argError(fn, 'y', `a real tensor (the operator is ${op.dtype})`, y.dtype);
   const yd = toFloat64(y);
   for (let i = 0; i < yd.length; i++) if (!Number.isFinite(yd[i]!)) throw argError(fn, 'y', 'finite values', `a non-finite value at flat index ${isComplex(y.dtype) ? i >> 1 : i}`);
-  const method = chooseMethod(op, options.method ?? 'auto');
+  const method = chooseMethod(op, options.method ?? 'auto', options.damp ?? 0);
   let x: Tensor;
   let info: ConvPinvInfo;
   if (method === 'krylov') {
@@ -173,6 +193,27 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
     };
     return { x, info };
   }
+  if (method === 'exact') {
+    const { f, reused } = exactFactorFor(op);
+    const r = f.solve(y, {
+      ...(options.tol !== undefined ? { tol: options.tol } : {}),
+      ...(options.maxIter !== undefined ? { cgMaxIter: options.maxIter } : {}),
+    });
+    info = {
+      method,
+      iterations: r.info.iterations,
+      converged: r.info.converged,
+      relResidual: NaN,
+      relNormalResidual: r.info.normalResidual,
+      sigmaMax: f.info.normALower,
+      status: f.info.status,
+      condEstimate: f.info.condEstimate,
+      refinements: r.info.passes,
+      reused,
+    };
+    if (options.residual ?? true) measureResiduals(op, y, yd, r.x, info, f.info.normALower, 0);
+    return { x: r.x, info };
+  }
   const { f, reused } = factorFor(op, method, options);
   x = f.solve(y);
   info = { method, iterations: 0, converged: true, relResidual: NaN, relNormalResidual: NaN, rank: f.info.rank, sigmaMax: f.info.sigmaMax, cutoff: f.info.cutoff, reused };
@@ -180,21 +221,23 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
     info.fastBlocks = f.info.fastBlocks;
     info.svdBlocks = f.info.svdBlocks;
   }
-  if (options.residual ?? true) {
-    const r = toFloat64(op.apply(x)).slice();
-    for (let i = 0; i < r.length; i++) r[i] = r[i]! - yd[i]!;
-    const ny = norm(yd);
-    info.relResidual = ny > 0 ? norm(r) / ny : 0;
-    const g = toFloat64(op.adjoint(new Tensor(new Float64Array(r), y.shape.slice(), isComplex(y.dtype) ? 'complex128' : 'float64'))).slice();
-    const lam2 = (options.damp ?? 0) ** 2;
-    if (lam2 > 0) {
-      const xd = toFloat64(x);
-      for (let i = 0; i < g.length; i++) g[i] = g[i]! + lam2 * xd[i]!;
-    }
-    const s1 = f.info.sigmaMax;
-    info.relNormalResidual = ny > 0 && s1 > 0 ? norm(g) / (s1 * ny) : 0;
-  }
+  if (options.residual ?? true) measureResiduals(op, y, yd, x, info, f.info.sigmaMax, options.damp ?? 0);
   return { x, info };
+}
+
+/** Fills info.relResidual and info.relNormalResidual (with ‖A‖ taken as s1) by two more conv2d passes. */
+function measureResiduals(op: Conv2dOperator, y: Tensor, yd: Float64Array, x: Tensor, info: ConvPinvInfo, s1: number, damp: number): void {
+  const r = toFloat64(op.apply(x)).slice();
+  for (let i = 0; i < r.length; i++) r[i] = r[i]! - yd[i]!;
+  const ny = norm(yd);
+  info.relResidual = ny > 0 ? norm(r) / ny : 0;
+  const g = toFloat64(op.adjoint(new Tensor(new Float64Array(r), y.shape.slice(), isComplex(y.dtype) ? 'complex128' : 'float64'))).slice();
+  const lam2 = damp ** 2;
+  if (lam2 > 0) {
+    const xd = toFloat64(x);
+    for (let i = 0; i < g.length; i++) g[i] = g[i]! + lam2 * xd[i]!;
+  }
+  info.relNormalResidual = ny > 0 && s1 > 0 ? norm(g) / (s1 * ny) : 0;
 }
 
 Conv2dOperator.prototype.pinv = function (this: Conv2dOperator, y: Tensor, options?: ConvPinvOptions): ConvPinvResult {
@@ -204,4 +247,5 @@ Conv2dOperator.prototype.pinv = function (this: Conv2dOperator, y: Tensor, optio
 /** @internal Drops the kept factorisations of `op` (tests, memory). @example `forgetPinv(A)` */
 export function forgetPinv(op: Conv2dOperator): void {
   cache.delete(op);
+  exactCache.delete(op);
 }

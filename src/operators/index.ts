@@ -36,3 +36,5 @@ export { chooseMethod } from './pinv/choose.js';
 export { CirculantGramInverse } from './pinv/krylov.js';
 export { exactConvPinv, exactConvPinvFactor, RingValidFactor } from './exact/index.js';
 export type { ExactConvPinvOptions, ExactConvPinvInfo, ExactConvPinvFactor, RingFactorInfo, RingSolveInfo, RingSolveOptions, ValidConvSpec } from './exact/index.js';
+export { RingSameFactor, Conv2dExactPinv, exactObstacle, exactWellPosed, SAME_RING_MAX } from './exact/index.js';
+export type { RingSameInfo, RingSameSolveInfo, SameConvSpec, Conv2dExactSolveInfo } from './exact/index.js';

@@ -141,7 +141,7 @@ export function runConvPinv(o: ConvPinvCliOptions, ctx: CliContext): Record<stri
   const stride = intList('stride', o.stride ?? '1', 2);
   const dilation = intList('dilation', o.dilation ?? '1', 2);
   if (stride.some((v) => v < 1) || dilation.some((v) => v < 1)) throw bad('--stride and --dilation must be positive');
-  const methods: readonly ConvPinvMethod[] = ['auto', 'fft', 'dense', 'krylov'];
+  const methods: readonly ConvPinvMethod[] = ['auto', 'fft', 'dense', 'exact', 'krylov'];
   const method = (o.method ?? 'auto') as ConvPinvMethod;
   if (!methods.includes(method)) throw bad(`--method must be one of ${methods.join(', ')}, got '${o.method}'`);
   const W = loadNpy(o.weight);
@@ -197,9 +197,15 @@ export function runConvPinv(o: ConvPinvCliOptions, ctx: CliContext): Record<stri
   if (info.rank !== undefined) report['rank'] = info.rank;
   if (info.cutoff !== undefined) report['cutoff'] = info.cutoff;
   if (info.stopReasons !== undefined) report['stopReasons'] = info.stopReasons;
+  if (info.method === 'exact') {
+    report['relNormalResidual'] = info.relNormalResidual;
+    report['status'] = info.status;
+    report['condEstimate'] = info.condEstimate;
+  }
   if (o.report !== undefined) writeJsonAtomic(o.report, report);
   ctx.stdout(
-    `conv-pinv: ${info.method}${info.method === 'krylov' ? ` (${info.iterations} iterations, ${info.converged ? 'converged' : 'NOT converged: hit the cap or tolerance not met'})` : ''}, ` +
+    `conv-pinv: ${info.method}${info.method === 'krylov' ? ` (${info.iterations} iterations, ${info.converged ? 'converged' : 'NOT converged: hit the cap or tolerance not met'})` : ''}` +
+      `${info.method === 'exact' ? ` (${info.iterations} ring CG iterations, normal-equation residual ${info.relNormalResidual.toExponential(2)}, cond ≈ ${info.condEstimate?.toPrecision(3)}, ${info.status}${info.converged ? '' : ', NOT converged'})` : ''}, ` +
       `relResidual ${info.relResidual.toExponential(3)}, ${seconds.toFixed(3)} s -> ${o.out} [${x.shape.join(', ')}] ${x.dtype}\n`,
   );
   return report;
@@ -212,7 +218,7 @@ export function runConvPinv(o: ConvPinvCliOptions, ctx: CliContext): Record<stri
 export const registerConvPinv: CommandRegistrar = (program: Command, ctx: CliContext) => {
   program
     .command('conv-pinv')
-    .description('x = A⁺y for A = conv2d(·, W) (nn.Conv2d semantics, no bias): exact via FFT for circular padding, dense for small, Krylov otherwise')
+    .description('x = A⁺y for A = conv2d(·, W) (nn.Conv2d semantics, no bias): exact via FFT for circular padding, dense for small, exact ring solver for \'valid\', Krylov otherwise')
     .requiredOption('--weight <file>', 'kernel W [c_out, c_in, kh, kw] (.npy)')
     .requiredOption('--input <file>', 'Y [b, c_out, H, W] or [c_out, H, W] (.npy)')
     .requiredOption('--out <file>', 'where to write X = A⁺Y (.npy, atomically, in Y’s dtype)')
@@ -221,12 +227,12 @@ export const registerConvPinv: CommandRegistrar = (program: Command, ctx: CliCon
     .option('--stride <s>', "integer or 'H,W' (default 1)")
     .option('--dilation <d>', "integer or 'H,W' (default 1)")
     .option('--input-size <H,W>', 'input spatial size, needed when it does not follow from Y (stride > 1)')
-    .option('--method <m>', 'auto | fft | dense | krylov (default auto)')
+    .option('--method <m>', 'auto | fft | dense | exact | krylov (default auto; exact = ring solvers: real valid, or square same with zeros padding)')
     .option('--rtol <r>', 'relative cut-off against σ₁(A) (default max(M,N)·ε)')
     .option('--atol <a>', 'absolute cut-off')
     .option('--damp <l>', 'Tikhonov damping λ')
-    .option('--tol <t>', 'Krylov tolerance')
-    .option('--max-iter <n>', 'Krylov iteration cap')
+    .option('--tol <t>', 'Krylov tolerance (exact: normal-equation target, default 1e-10)')
+    .option('--max-iter <n>', 'Krylov iteration cap (exact: CG cap per refinement pass)')
     .option('--report <file>', 'write { method, iterations, converged, relResidual, seconds } as JSON')
     .action(async (opts: ConvPinvCliOptions) => {
       // The per-frequency factorisation splits across worker threads (ADJOINT_THREADS=1 disables).

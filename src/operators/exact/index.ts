@@ -1,6 +1,7 @@
 /**
  * Exact pseudo-inverse of real 2-D convolutions that are not circular (issue 9). Today: 'valid' (padding 0),
- * any stride and dilation, groups 1, float64, via the ring reduction in `ring-valid.ts`. Other geometries throw
+ * any stride and dilation, groups 1, float64, via the ring reduction in `ring-valid.ts`; square 'same' (zeros,
+ * stride 1) via the pad-ring capacitance LU in `ring-same.ts` (through `Conv2dOperator.pinv`, conv2d-exact.ts). Other geometries throw
  * an AdjointError that says so (never an approximate answer presented as exact).
  */
 import { AdjointError, argError } from '../../errors.js';
@@ -10,6 +11,10 @@ import { RingValidFactor, type RingFactorInfo, type RingSolveInfo, type RingSolv
 
 export { RingValidFactor } from './ring-valid.js';
 export type { RingFactorInfo, RingSolveInfo, RingSolveOptions, ValidConvSpec } from './ring-valid.js';
+export { RingSameFactor } from './ring-same.js';
+export type { RingSameInfo, RingSameSolveInfo, SameConvSpec } from './ring-same.js';
+export { Conv2dExactPinv, exactObstacle, exactWellPosed, SAME_RING_MAX } from './conv2d-exact.js';
+export type { Conv2dExactSolveInfo } from './conv2d-exact.js';
 
 /** Geometry of {@link exactConvPinv}. @example `{ inShape: [3, 64, 64], padding: 0 }` */
 export interface ExactConvPinvOptions extends RingSolveOptions {

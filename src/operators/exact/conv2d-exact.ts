@@ -1,0 +1,166 @@
+/**
+ * The exact ring solver ({@link RingValidFactor}) behind `Conv2dOperator.pinv({ method: 'exact' })`: which
+ * operators it applies to, and a factorisation object that solves batches of right-hand sides in the
+ * operator's own layout and dtype. Kept on the operator by conv2d-pinv.ts (like the FFT factorisation).
+ */
+import { AdjointError } from '../../errors.js';
+import { isComplex } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { Conv2dOperator } from '../conv2d.js';
+import { fromFloat64, toFloat64 } from '../linear-operator.js';
+import { RingValidFactor, type RingFactorInfo, type RingSolveOptions } from './ring-valid.js';
+import { RingSameFactor } from './ring-same.js';
+
+/**
+ * Largest capacitance system (unknowns on the pad ring, c·((n1+p)(n2+p) − n1n2)) that the 'same' path
+ * factorises densely: c = 8, 64² has 2,080 (≈ 6 s LU on one core); beyond this an iterative ring solve would
+ * be needed, which is not implemented.
+ */
+export const SAME_RING_MAX = 2500;
+
+/**
+ * Why the exact ring solvers cannot handle `op`, or null when they can: real, groups 1, and either 'valid'
+ * (no padding; any stride and dilation) or square 'same' (zeros padding with pads summing to d·(k−1) per
+ * axis, stride 1, c_out = c_in, pad ring of at most {@link SAME_RING_MAX} unknowns).
+ *
+ * @example `exactObstacle(conv2d(w, { inShape: [2, 8, 8] })) // null`
+ */
+export function exactObstacle(op: Conv2dOperator): string | null {
+  if (isComplex(op.inDtype)) return 'the operator is complex (the ring solver handles real convolutions)';
+  if (op.groups !== 1) return `groups = ${op.groups} (only groups 1 is implemented)`;
+  const p = op.pads;
+  if (!(p.top || p.bottom || p.left || p.right)) return null;
+  const padStr = `padding [${p.top}, ${p.bottom}, ${p.left}, ${p.right}]`;
+  if (op.paddingMode !== 'zeros') return `${padStr} in mode '${op.paddingMode}' (reflect/replicate are not implemented)`;
+  const [co, ci, kh, kw] = op.weight.shape as [number, number, number, number];
+  if (op.stride[0] !== 1 || op.stride[1] !== 1) return `${padStr} with stride [${op.stride.join(', ')}] (padded convolutions need stride 1)`;
+  if (co !== ci) return `${padStr} with c_out = ${co} ≠ c_in = ${ci} (padded convolutions need a square operator)`;
+  if (p.top + p.bottom !== op.dilation[0] * (kh - 1) || p.left + p.right !== op.dilation[1] * (kw - 1))
+    return `${padStr} is not 'same' for a ${kh}×${kw} kernel with dilation [${op.dilation.join(', ')}] (pads must sum to d·(k−1))`;
+  const ish = op.inShape;
+  const n1 = ish[ish.length - 2]!;
+  const n2 = ish[ish.length - 1]!;
+  const ring = ci * ((n1 + p.top + p.bottom) * (n2 + p.left + p.right) - n1 * n2);
+  if (ring > SAME_RING_MAX) return `the pad ring has ${ring} unknowns, above ${SAME_RING_MAX} (dense capacitance LU; an iterative ring solve is not implemented)`;
+  return null;
+}
+
+/**
+ * True when G = C Cᵀ can be invertible, i.e. c_out ≤ c_in·s1·s2 (otherwise the ring solver only gives a
+ * regularised answer and `pinv`'s auto choice avoids it).
+ *
+ * @example `exactWellPosed(A) // true for c_out = c_in, stride 1`
+ */
+export function exactWellPosed(op: Conv2dOperator): boolean {
+  const [co, ci] = op.weight.shape as [number, number];
+  if (op.pads.top || op.pads.bottom || op.pads.left || op.pads.right) return true; // square 'same'
+  return co <= ci * op.stride[0] * op.stride[1];
+}
+
+/** What {@link Conv2dExactPinv.solve} reports (the largest / worst over the batch). @example `r.info.iterations` */
+export interface Conv2dExactSolveInfo {
+  /** CG iterations, all refinement passes together, largest over the batch ('same': 0, the ring is solved by LU). */
+  iterations: number;
+  /** Refinement passes, largest over the batch. */
+  passes: number;
+  /** Every sample met the normal-equation tolerance and G was invertible. */
+  converged: boolean;
+  /** Largest per-sample ‖Aᵀ(Ax̂ − y)‖/(ν‖y‖), ν ≤ ‖A‖ a lower bound. */
+  normalResidual: number;
+}
+
+/** ‖Av‖/‖v‖ after 15 power steps on AᵀA: a rigorous lower bound of ‖A‖ (so residuals divided by it over-state). */
+function normLowerBound(op: Conv2dOperator): number {
+  let v: Float64Array = new Float64Array(op.inSize);
+  for (let i = 0; i < v.length; i++) v[i] = 1 + 0.5 * Math.sin(0.7 * i) + 0.25 * Math.cos(2.3 * i);
+  let best = 0;
+  for (let it = 0; it < 15; it++) {
+    const nv = Math.sqrt(v.reduce((s, a) => s + a * a, 0));
+    if (nv === 0) return best;
+    for (let i = 0; i < v.length; i++) v[i] = v[i]! / nv;
+    const av = op.apply(fromFloat64(v, op.inShape, op.inDtype));
+    const ad = toFloat64(av);
+    best = Math.max(best, Math.sqrt(ad.reduce((s, a) => s + a * a, 0)));
+    v = Float64Array.from(toFloat64(op.adjoint(av)));
+  }
+  return best;
+}
+
+/**
+ * The ring factorisation of a 'valid' {@link Conv2dOperator}; `solve(y)` takes y of shape `outShape` or
+ * `[batch, ...outShape]` (an operator with a batch dimension in its inShape is solved sample by sample).
+ *
+ * @example
+ * ```ts
+ * const f = new Conv2dExactPinv(A);
+ * const { x, info } = f.solve(y);
+ * ```
+ */
+export class Conv2dExactPinv {
+  /** Factorisation diagnostics (status, condition estimate, ‖A‖ bounds, set-up time). */
+  readonly info: RingFactorInfo;
+  /** 'valid' (ring of unobserved outputs, CG) or 'same' (pad ring, dense capacitance LU). */
+  readonly kind: 'valid' | 'same';
+  private readonly factor: RingValidFactor | RingSameFactor;
+  private readonly op: Conv2dOperator;
+  private readonly perIn: number;
+  private readonly perOut: number;
+
+  constructor(op: Conv2dOperator) {
+    const why = exactObstacle(op);
+    if (why !== null) throw new AdjointError(`Conv2dExactPinv: ${why}`, 'op');
+    this.op = op;
+    const [co, ci, kh, kw] = op.weight.shape as [number, number, number, number];
+    const ish = op.inShape;
+    const osh = op.outShape;
+    const n1 = ish[ish.length - 2]!;
+    const n2 = ish[ish.length - 1]!;
+    this.perIn = ci * n1 * n2;
+    this.perOut = co * osh[osh.length - 2]! * osh[osh.length - 1]!;
+    const weight = Float64Array.from(toFloat64(op.weight));
+    const p = op.pads;
+    if (p.top || p.bottom || p.left || p.right) {
+      this.kind = 'same';
+      const f = new RingSameFactor({ weight, c: co, kh, kw, n1, n2, pt: p.top, pl: p.left, d1: op.dilation[0], d2: op.dilation[1] });
+      this.factor = f;
+      const i = f.info;
+      this.info = { status: i.status, normC: i.normC, normALower: normLowerBound(op), condEstimate: i.condEstimate, ringSize: i.ringSize, setupMs: i.setupMs, bytes: i.bytes };
+    } else {
+      this.kind = 'valid';
+      const f = new RingValidFactor({ weight, cOut: co, cIn: ci, kh, kw, n1, n2, d1: op.dilation[0], d2: op.dilation[1], s1: op.stride[0], s2: op.stride[1] });
+      this.factor = f;
+      this.info = f.info;
+    }
+  }
+
+  /**
+   * x̂ = A⁺y (float64 internally, returned in the operator's dtype).
+   * @example `const { x, info } = f.solve(y, { tol: 1e-11 })`
+   */
+  solve(y: Tensor, options: RingSolveOptions = {}): { x: Tensor; info: Conv2dExactSolveInfo } {
+    const yd = toFloat64(y);
+    const nb = yd.length / this.perOut;
+    const xs = new Float64Array(nb * this.perIn);
+    const info: Conv2dExactSolveInfo = { iterations: 0, passes: 0, converged: true, normalResidual: 0 };
+    for (let b = 0; b < nb; b++) {
+      const yb = yd.subarray(b * this.perOut, (b + 1) * this.perOut);
+      if (this.factor instanceof RingSameFactor) {
+        const r = this.factor.solve(yb, options.tol ?? 1e-10, options.maxRefine ?? 4);
+        xs.set(r.x, b * this.perIn);
+        info.passes = Math.max(info.passes, r.info.refinements);
+        info.converged &&= r.info.converged;
+        // Square A: ‖Aᵀr‖/(‖A‖‖y‖) ≤ ‖r‖/‖y‖.
+        info.normalResidual = Math.max(info.normalResidual, r.info.residual);
+        continue;
+      }
+      const r = this.factor.solve(yb, options);
+      xs.set(r.x, b * this.perIn);
+      info.iterations = Math.max(info.iterations, r.info.cgIterations.reduce((s, v) => s + v, 0));
+      info.passes = Math.max(info.passes, r.info.cgIterations.length);
+      info.converged &&= r.info.converged;
+      info.normalResidual = Math.max(info.normalResidual, r.info.normalResidual);
+    }
+    const lead = y.shape.slice(0, y.ndim - this.op.outShape.length);
+    return { x: fromFloat64(xs, [...lead, ...this.op.inShape], this.op.inDtype), info };
+  }
+}

@@ -1,0 +1,530 @@
+/**
+ * Exact solve of a square zero-padded ('same'-type) real 2-D convolution, stride 1, by embedding it in the
+ * torus of the padded size N = n + pads (docs/ISSUE9-APPROACHES.md):
+ *
+ *   A = S C P,  P: input → torus (the pad ring is forced to zero), C circular, S keeps the m = N − d(k−1)
+ *   outputs that read the padded input without wrapping.
+ *
+ * With C invertible and t the unknown unobserved outputs (output ring T), the full torus input is
+ * C⁻¹(Sᵀy + Tᵀt) and it must vanish on the input ring R: the capacitance system Γt = −R C⁻¹ Sᵀ y with
+ * Γ = R C⁻¹ Tᵀ (square when c_out = c_in and the pads equal d(k−1): 'same'). Γ[(p,a),(q,b)] = K⁻¹(p − q)[a,b]
+ * with K⁻¹ the kernel of C⁻¹ (one inverse 2-D FFT of Ĉ(f)⁻¹). Γ is real, dense and LU-factorised once; a solve
+ * is then two FFT pairs plus two triangular solves, refined until ‖Ax̂ − y‖ ≤ tol·‖y‖ (for square A this bounds
+ * the normal-equation residual ‖Aᵀ(Ax̂ − y)‖/(‖A‖‖y‖) by the same tol). When A is invertible, A⁻¹ = A⁺.
+ * The dense Γ limits this to rings of a few thousand unknowns (c = 8, 64²: 2,080).
+ *
+ * Internal grids are channel-innermost `[N1][N2][c]` complex; public arrays are PyTorch's `[c][n1][n2]`.
+ */
+import { fft2Lanes } from './fft2-lanes.js';
+
+/** Geometry and kernel of a square zero-padded convolution (float64, `[c][c][kh][kw]`). @example `{ weight: w, c: 2, kh: 3, kw: 3, n1: 8, n2: 8, pt: 1, pl: 1 }` */
+export interface SameConvSpec {
+  readonly weight: Float64Array;
+  /** Channels (c_out = c_in). */
+  readonly c: number;
+  readonly kh: number;
+  readonly kw: number;
+  /** Input spatial size. */
+  readonly n1: number;
+  readonly n2: number;
+  /** Top and left pads (bottom/right are d·(k−1) minus these). */
+  readonly pt: number;
+  readonly pl: number;
+  /** Dilation (default 1). */
+  readonly d1?: number;
+  readonly d2?: number;
+}
+
+/** Diagnostics of {@link RingSameFactor}. @example `f.info.status` */
+export interface RingSameInfo {
+  /** 'ok'; 'ill-conditioned' (condEstimate > 1e12); 'singular' (C or Γ has a zero pivot: no exact answer). */
+  status: 'ok' | 'ill-conditioned' | 'singular';
+  /** ‖C‖ = max_f σ_max(Ĉ(f)) (Frobenius bound per frequency is not used: power iteration), an upper bound of ‖A‖. */
+  normC: number;
+  /** ‖C‖·‖A⁻¹v‖/‖v‖ after a few inverse power steps: an estimate of cond(A) (its ‖A⁻¹‖ factor is a lower bound). */
+  condEstimate: number;
+  /** Capacitance unknowns c·(N1N2 − n1n2). */
+  ringSize: number;
+  /** Set-up time in ms. */
+  setupMs: number;
+  /** Bytes held. */
+  bytes: number;
+}
+
+/** What one solve did. @example `info.refinements` */
+export interface RingSameSolveInfo {
+  /** ‖Ax̂ − y‖/‖y‖ ≤ tol (then also the normal-equation residual) and the factorisation was not singular. */
+  converged: boolean;
+  /** ‖Ax̂ − y‖/‖y‖ (an upper bound of ‖Aᵀ(Ax̂ − y)‖/(‖A‖‖y‖)). */
+  residual: number;
+  /** Refinement passes used. */
+  refinements: number;
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * Factorisation of a square 'same' convolution: Ĉ(f)⁻¹ on the padded torus and the LU factors of the
+ * capacitance matrix Γ on the pad ring.
+ *
+ * @example
+ * ```ts
+ * const f = new RingSameFactor({ weight: w, c: 2, kh: 3, kw: 3, n1: 8, n2: 8, pt: 1, pl: 1 });
+ * const { x } = f.solve(y); // y, x: [2][8][8]
+ * ```
+ */
+export class RingSameFactor {
+  readonly info: RingSameInfo;
+  private readonly spec: SameConvSpec;
+  private readonly N1: number;
+  private readonly N2: number;
+  private readonly m1: number;
+  private readonly m2: number;
+  /** Ĉ(f)⁻¹, [N1][N2][c][c] complex. */
+  private readonly cinv: Float64Array;
+  /** Flat torus indices of the input ring (pads) and of the output ring (unobserved outputs). */
+  private readonly inRing: Int32Array;
+  private readonly outRing: Int32Array;
+  /** LU of Γ (row-major, R×R) with row pivots. */
+  private readonly lu: Float64Array;
+  private readonly piv: Int32Array;
+  private readonly buf: Float64Array;
+  private readonly tmp: Float64Array;
+  private singular = false;
+
+  constructor(spec: SameConvSpec) {
+    const t0 = now();
+    this.spec = spec;
+    const { c, kh, kw, n1, n2, pt, pl, weight } = spec;
+    const d1 = spec.d1 ?? 1;
+    const d2 = spec.d2 ?? 1;
+    const N1 = n1 + d1 * (kh - 1);
+    const N2 = n2 + d2 * (kw - 1);
+    this.N1 = N1;
+    this.N2 = N2;
+    this.m1 = n1;
+    this.m2 = n2;
+    const NN = N1 * N2;
+    // Ĉ(f) = Σ_uv w[:,:,u,v] e^{+2πi(f1·d1u/N1 + f2·d2v/N2)} (cross-correlation: (Cx)(p) = Σ w x(p + d·u)).
+    const cc = c * c;
+    const ch = new Float64Array(2 * NN * cc);
+    for (let f1 = 0; f1 < N1; f1++)
+      for (let f2 = 0; f2 < N2; f2++) {
+        const base = 2 * (f1 * N2 + f2) * cc;
+        for (let u = 0; u < kh; u++)
+          for (let v = 0; v < kw; v++) {
+            const ang = 2 * Math.PI * (((f1 * d1 * u) % N1) / N1 + ((f2 * d2 * v) % N2) / N2);
+            const er = Math.cos(ang);
+            const ei = Math.sin(ang);
+            for (let o = 0; o < c; o++)
+              for (let i = 0; i < c; i++) {
+                const wv = weight[((o * c + i) * kh + u) * kw + v]!;
+                ch[base + 2 * (o * c + i)] += wv * er;
+                ch[base + 2 * (o * c + i) + 1] += wv * ei;
+              }
+          }
+      }
+    // ‖C‖ by power iteration per frequency on ĈᴴĈ (20 steps; a slight under-estimate at worst).
+    let normC = 0;
+    const v = new Float64Array(2 * c);
+    const w = new Float64Array(2 * c);
+    const z = new Float64Array(2 * c);
+    for (let f = 0; f < NN; f++) normC = Math.max(normC, powerNorm(ch, 2 * f * cc, c, v, w, z));
+    this.cinv = new Float64Array(2 * NN * cc);
+    const work = new Float64Array(4 * cc);
+    for (let f = 0; f < NN; f++) if (!cinvert(ch, 2 * f * cc, c, this.cinv, work)) this.singular = true;
+    // Rings: input pads = torus rows/cols outside [pt, pt+n1) × [pl, pl+n2); outputs outside [0, m1) × [0, m2).
+    const inR: number[] = [];
+    const outR: number[] = [];
+    for (let p1 = 0; p1 < N1; p1++)
+      for (let p2 = 0; p2 < N2; p2++) {
+        if (!(p1 >= pt && p1 < pt + n1 && p2 >= pl && p2 < pl + n2)) inR.push(p1 * N2 + p2);
+        if (!(p1 < n1 && p2 < n2)) outR.push(p1 * N2 + p2);
+      }
+    this.inRing = Int32Array.from(inR);
+    this.outRing = Int32Array.from(outR);
+    const R = c * inR.length;
+    this.buf = new Float64Array(2 * NN * c);
+    this.tmp = new Float64Array(2 * NN * c);
+    // K⁻¹(s) = (1/N²) Σ_f Ĉ(f)⁻¹ e^{+2πi f·s/N}: real.
+    const kinv = this.cinv.slice();
+    fft2Lanes(kinv, N1, N2, cc, 1, { tmp: new Float64Array(kinv.length) });
+    const lu = new Float64Array(R * R);
+    // Γ[(p,a),(q,b)] = (C⁻¹ e_{q,b})(p)[a] = K⁻¹(p − q)[a,b].
+    for (let ip = 0; ip < inR.length; ip++) {
+      const p = inR[ip]!;
+      const p1 = Math.floor(p / N2);
+      const p2 = p % N2;
+      for (let iq = 0; iq < outR.length; iq++) {
+        const q = outR[iq]!;
+        const s1 = (p1 - Math.floor(q / N2) + N1) % N1;
+        const s2 = (p2 - (q % N2) + N2) % N2;
+        const kb = 2 * (s1 * N2 + s2) * cc;
+        for (let a = 0; a < c; a++)
+          for (let b = 0; b < c; b++) lu[(ip * c + a) * R + iq * c + b] = kinv[kb + 2 * (a * c + b)]! / NN;
+      }
+    }
+    this.piv = new Int32Array(R);
+    let maxAbs = 0;
+    for (let i = 0; i < lu.length; i++) maxAbs = Math.max(maxAbs, Math.abs(lu[i]!));
+    if (!luFactor(lu, R, this.piv, 1e-14 * maxAbs)) this.singular = true;
+    this.lu = lu;
+    // cond(A) estimate: ‖C‖ (≥ ‖A‖) times ‖A⁻¹‖ from power steps on (AᵀA)⁻¹ = A⁻¹A⁻ᵀ (a lower bound of it).
+    let cond = Infinity;
+    if (!this.singular) {
+      let vv: Float64Array = new Float64Array(c * n1 * n2);
+      for (let i = 0; i < vv.length; i++) vv[i] = Math.sin(1 + 7.3 * i) + 0.3 * Math.cos(0.37 * i);
+      let inv2 = 0;
+      for (let it = 0; it < 8; it++) {
+        const nv = Math.sqrt(dot(vv, vv));
+        for (let i = 0; i < vv.length; i++) vv[i] = vv[i]! / nv;
+        const xv = this.solveOnce(this.solveTransposedOnce(vv));
+        inv2 = Math.max(inv2, Math.sqrt(dot(xv, xv)));
+        vv = xv;
+      }
+      cond = normC * Math.sqrt(inv2);
+    }
+    const status: RingSameInfo['status'] = this.singular || !Number.isFinite(cond) ? 'singular' : cond > 1e12 ? 'ill-conditioned' : 'ok';
+    this.info = { status, normC, condEstimate: this.singular ? Infinity : cond, ringSize: R, setupMs: now() - t0, bytes: 8 * (lu.length + this.cinv.length + this.buf.length + this.tmp.length) };
+  }
+
+  /** C⁻¹ (or C⁻ᵀ, symbol (Ĉ(f)⁻¹)ᴴ, when `transpose`) applied in place to the torus grid `buf` ([N1][N2][c] complex). */
+  private applyCinv(transpose = false): void {
+    const { N1, N2 } = this;
+    const c = this.spec.c;
+    const buf = this.buf;
+    fft2Lanes(buf, N1, N2, c, -1, { tmp: this.tmp });
+    const z = this.tmp;
+    const NN = N1 * N2;
+    for (let f = 0; f < NN; f++) {
+      const o = 2 * f * c;
+      const mo = 2 * f * c * c;
+      for (let a = 0; a < c; a++) {
+        let sr = 0;
+        let si = 0;
+        for (let b = 0; b < c; b++) {
+          const mr = transpose ? this.cinv[mo + 2 * (b * c + a)]! : this.cinv[mo + 2 * (a * c + b)]!;
+          const mi = transpose ? -this.cinv[mo + 2 * (b * c + a) + 1]! : this.cinv[mo + 2 * (a * c + b) + 1]!;
+          const xr = buf[o + 2 * b]!;
+          const xi = buf[o + 2 * b + 1]!;
+          sr += mr * xr - mi * xi;
+          si += mr * xi + mi * xr;
+        }
+        z[2 * a] = sr;
+        z[2 * a + 1] = si;
+      }
+      for (let a = 0; a < 2 * c; a++) buf[o + a] = z[a]!;
+    }
+    fft2Lanes(buf, N1, N2, c, 1, { tmp: this.tmp });
+    const s = 1 / NN;
+    for (let i = 0; i < buf.length; i++) buf[i] = buf[i]! * s;
+  }
+
+  /** One pass without refinement: x = P ᵀC⁻¹(Sᵀy + Tᵀt), Γt = −R C⁻¹ Sᵀ y. */
+  private solveOnce(y: Float64Array): Float64Array {
+    const { N2, m1, m2 } = this;
+    const { c, n1, n2, pt, pl } = this.spec;
+    const buf = this.buf;
+    const place = (): void => {
+      buf.fill(0);
+      for (let a = 0; a < c; a++) for (let i = 0; i < m1; i++) for (let j = 0; j < m2; j++) buf[2 * ((i * N2 + j) * c + a)] = y[(a * m1 + i) * m2 + j]!;
+    };
+    place();
+    this.applyCinv();
+    const R = this.lu.length === 0 ? 0 : this.piv.length;
+    const t = new Float64Array(R);
+    const inR = this.inRing;
+    for (let k = 0; k < inR.length; k++) for (let a = 0; a < c; a++) t[k * c + a] = -buf[2 * (inR[k]! * c + a)]!;
+    luSolve(this.lu, R, this.piv, t);
+    place();
+    const outR = this.outRing;
+    for (let k = 0; k < outR.length; k++) for (let a = 0; a < c; a++) buf[2 * (outR[k]! * c + a)] = t[k * c + a]!;
+    this.applyCinv();
+    const x = new Float64Array(c * n1 * n2);
+    for (let a = 0; a < c; a++) for (let i = 0; i < n1; i++) for (let j = 0; j < n2; j++) x[(a * n1 + i) * n2 + j] = buf[2 * (((i + pt) * N2 + j + pl) * c + a)]!;
+    return x;
+  }
+
+  /**
+   * z = A⁻ᵀx without refinement: Aᵀ = Pᵀ Cᵀ Sᵀ, so Sᵀz = C⁻ᵀ(Px + Rᵀs) with s on the input ring chosen to
+   * make it vanish on the output ring: Γᵀ s = −T C⁻ᵀ P x (the same LU, transposed).
+   */
+  private solveTransposedOnce(x: Float64Array): Float64Array {
+    const { N2, m1, m2 } = this;
+    const { c, n1, n2, pt, pl } = this.spec;
+    const buf = this.buf;
+    const place = (): void => {
+      buf.fill(0);
+      for (let a = 0; a < c; a++) for (let i = 0; i < n1; i++) for (let j = 0; j < n2; j++) buf[2 * (((i + pt) * N2 + j + pl) * c + a)] = x[(a * n1 + i) * n2 + j]!;
+    };
+    place();
+    this.applyCinv(true);
+    const R = this.piv.length;
+    const s = new Float64Array(R);
+    const outR = this.outRing;
+    for (let k = 0; k < outR.length; k++) for (let a = 0; a < c; a++) s[k * c + a] = -buf[2 * (outR[k]! * c + a)]!;
+    luSolveTransposed(this.lu, R, this.piv, s);
+    place();
+    const inR = this.inRing;
+    for (let k = 0; k < inR.length; k++) for (let a = 0; a < c; a++) buf[2 * (inR[k]! * c + a)] = s[k * c + a]!;
+    this.applyCinv(true);
+    const z = new Float64Array(c * m1 * m2);
+    for (let a = 0; a < c; a++) for (let i = 0; i < m1; i++) for (let j = 0; j < m2; j++) z[(a * m1 + i) * m2 + j] = buf[2 * ((i * N2 + j) * c + a)]!;
+    return z;
+  }
+
+  /** y = A x (direct zero-padded cross-correlation, float64). @example `f.applyA(x, out)` */
+  applyA(x: Float64Array, out: Float64Array): void {
+    const { c, kh, kw, n1, n2, pt, pl, weight } = this.spec;
+    const d1 = this.spec.d1 ?? 1;
+    const d2 = this.spec.d2 ?? 1;
+    out.fill(0);
+    for (let o = 0; o < c; o++)
+      for (let i = 0; i < c; i++)
+        for (let u = 0; u < kh; u++)
+          for (let v = 0; v < kw; v++) {
+            const k = weight[((o * c + i) * kh + u) * kw + v]!;
+            if (k === 0) continue;
+            const du = u * d1 - pt;
+            const dv = v * d2 - pl;
+            const j0 = Math.max(0, -dv);
+            const j1 = Math.min(n2, n2 - dv);
+            for (let a = Math.max(0, -du); a < Math.min(n1, n1 - du); a++) {
+              const xo = (i * n1 + a + du) * n2 + dv;
+              const yo = (o * n1 + a) * n2;
+              for (let b = j0; b < j1; b++) out[yo + b] += k * x[xo + b]!;
+            }
+          }
+  }
+
+  /**
+   * x̂ = A⁻¹y (= A⁺y) for one sample y (`[c][n1][n2]`), refined until ‖Ax̂ − y‖ ≤ tol·‖y‖.
+   * @example `const { x, info } = f.solve(y, 1e-10)`
+   */
+  solve(y: Float64Array, tol = 1e-10, maxRefine = 4): { x: Float64Array; info: RingSameSolveInfo } {
+    const x = new Float64Array(y.length);
+    const r = Float64Array.from(y);
+    const ax = new Float64Array(y.length);
+    const ny = Math.sqrt(dot(y, y));
+    let res = ny > 0 ? 1 : 0;
+    let passes = 0;
+    // A singular factorisation has no exact answer to offer: x̂ = 0, not converged (the caller says so).
+    if (this.singular) return { x, info: { converged: false, residual: res, refinements: 0 } };
+    while (ny > 0 && res > tol && passes <= maxRefine) {
+      const dx = this.solveOnce(r);
+      for (let i = 0; i < x.length; i++) x[i] = x[i]! + dx[i]!;
+      this.applyA(x, ax);
+      for (let i = 0; i < r.length; i++) r[i] = y[i]! - ax[i]!;
+      const nres = Math.sqrt(dot(r, r)) / ny;
+      passes++;
+      if (!(nres < res)) {
+        res = nres;
+        break;
+      }
+      res = nres;
+    }
+    return { x, info: { converged: res <= tol && this.info.status !== 'singular', residual: res, refinements: passes } };
+  }
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** σ_max of the c×c complex matrix at `off` by 30 power steps on MᴴM. */
+function powerNorm(M: Float64Array, off: number, c: number, v: Float64Array, w: Float64Array, z: Float64Array): number {
+  for (let i = 0; i < c; i++) {
+    v[2 * i] = 1 + 0.1 * Math.sin(1 + i);
+    v[2 * i + 1] = 0.05 * Math.cos(3 * i);
+  }
+  let s = 0;
+  for (let it = 0; it < 30; it++) {
+    let nv = 0;
+    for (let i = 0; i < 2 * c; i++) nv += v[i]! * v[i]!;
+    nv = Math.sqrt(nv);
+    if (nv === 0) return 0;
+    for (let i = 0; i < 2 * c; i++) v[i] = v[i]! / nv;
+    // w = M v, z = Mᴴ w
+    for (let a = 0; a < c; a++) {
+      let sr = 0;
+      let si = 0;
+      for (let b = 0; b < c; b++) {
+        const mr = M[off + 2 * (a * c + b)]!;
+        const mi = M[off + 2 * (a * c + b) + 1]!;
+        sr += mr * v[2 * b]! - mi * v[2 * b + 1]!;
+        si += mr * v[2 * b + 1]! + mi * v[2 * b]!;
+      }
+      w[2 * a] = sr;
+      w[2 * a + 1] = si;
+    }
+    let nw = 0;
+    for (let i = 0; i < 2 * c; i++) nw += w[i]! * w[i]!;
+    s = Math.max(s, Math.sqrt(nw));
+    for (let b = 0; b < c; b++) {
+      let sr = 0;
+      let si = 0;
+      for (let a = 0; a < c; a++) {
+        const mr = M[off + 2 * (a * c + b)]!;
+        const mi = -M[off + 2 * (a * c + b) + 1]!;
+        sr += mr * w[2 * a]! - mi * w[2 * a + 1]!;
+        si += mr * w[2 * a + 1]! + mi * w[2 * a]!;
+      }
+      z[2 * b] = sr;
+      z[2 * b + 1] = si;
+    }
+    v.set(z);
+  }
+  return s;
+}
+
+/** Inverse of the c×c complex matrix at `src[off]` into `dst[off]` by Gauss–Jordan with partial pivoting; false when singular. */
+function cinvert(src: Float64Array, off: number, c: number, dst: Float64Array, work: Float64Array): boolean {
+  const a = work; // [c][2c] complex augmented
+  const w2 = 2 * c;
+  a.fill(0, 0, 2 * c * w2);
+  let scale = 0;
+  for (let i = 0; i < c; i++)
+    for (let j = 0; j < c; j++) {
+      a[2 * (i * w2 + j)] = src[off + 2 * (i * c + j)]!;
+      a[2 * (i * w2 + j) + 1] = src[off + 2 * (i * c + j) + 1]!;
+      scale = Math.max(scale, Math.hypot(a[2 * (i * w2 + j)]!, a[2 * (i * w2 + j) + 1]!));
+    }
+  for (let i = 0; i < c; i++) a[2 * (i * w2 + c + i)] = 1;
+  let ok = true;
+  for (let k = 0; k < c; k++) {
+    let p = k;
+    let best = -1;
+    for (let i = k; i < c; i++) {
+      const m = Math.hypot(a[2 * (i * w2 + k)]!, a[2 * (i * w2 + k) + 1]!);
+      if (m > best) {
+        best = m;
+        p = i;
+      }
+    }
+    if (!(best > 1e-14 * scale)) {
+      ok = false;
+      break;
+    }
+    if (p !== k)
+      for (let j = 0; j < 2 * w2; j++) {
+        const t = a[2 * k * w2 + j]!;
+        a[2 * k * w2 + j] = a[2 * p * w2 + j]!;
+        a[2 * p * w2 + j] = t;
+      }
+    const pr = a[2 * (k * w2 + k)]!;
+    const pi = a[2 * (k * w2 + k) + 1]!;
+    const den = pr * pr + pi * pi;
+    const ir = pr / den;
+    const ii = -pi / den;
+    for (let j = 0; j < w2; j++) {
+      const xr = a[2 * (k * w2 + j)]!;
+      const xi = a[2 * (k * w2 + j) + 1]!;
+      a[2 * (k * w2 + j)] = xr * ir - xi * ii;
+      a[2 * (k * w2 + j) + 1] = xr * ii + xi * ir;
+    }
+    for (let i = 0; i < c; i++) {
+      if (i === k) continue;
+      const fr = a[2 * (i * w2 + k)]!;
+      const fi = a[2 * (i * w2 + k) + 1]!;
+      if (fr === 0 && fi === 0) continue;
+      for (let j = 0; j < w2; j++) {
+        const xr = a[2 * (k * w2 + j)]!;
+        const xi = a[2 * (k * w2 + j) + 1]!;
+        a[2 * (i * w2 + j)] = a[2 * (i * w2 + j)]! - (fr * xr - fi * xi);
+        a[2 * (i * w2 + j) + 1] = a[2 * (i * w2 + j) + 1]! - (fr * xi + fi * xr);
+      }
+    }
+  }
+  for (let i = 0; i < c; i++)
+    for (let j = 0; j < c; j++) {
+      dst[off + 2 * (i * c + j)] = ok ? a[2 * (i * w2 + c + j)]! : 0;
+      dst[off + 2 * (i * c + j) + 1] = ok ? a[2 * (i * w2 + c + j) + 1]! : 0;
+    }
+  return ok;
+}
+
+/** In-place LU with partial pivoting of the n×n row-major `a`; false when a pivot is below `tiny`. */
+function luFactor(a: Float64Array, n: number, piv: Int32Array, tiny: number): boolean {
+  let ok = true;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    let best = Math.abs(a[k * n + k]!);
+    for (let i = k + 1; i < n; i++) {
+      const m = Math.abs(a[i * n + k]!);
+      if (m > best) {
+        best = m;
+        p = i;
+      }
+    }
+    piv[k] = p;
+    if (!(best > tiny)) {
+      ok = false;
+      continue;
+    }
+    if (p !== k) {
+      const rk = a.subarray(k * n, (k + 1) * n);
+      const rp = a.subarray(p * n, (p + 1) * n);
+      const t = Float64Array.from(rk);
+      rk.set(rp);
+      rp.set(t);
+    }
+    const inv = 1 / a[k * n + k]!;
+    for (let i = k + 1; i < n; i++) {
+      const l = a[i * n + k]! * inv;
+      a[i * n + k] = l;
+      if (l === 0) continue;
+      const ro = i * n;
+      const ko = k * n;
+      for (let j = k + 1; j < n; j++) a[ro + j] = a[ro + j]! - l * a[ko + j]!;
+    }
+  }
+  return ok;
+}
+
+/** Solves (PᵀLU)ᵀx = b in place, i.e. Uᵀ Lᵀ P x = b. */
+function luSolveTransposed(a: Float64Array, n: number, piv: Int32Array, b: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let j = 0; j < i; j++) s -= a[j * n + i]! * b[j]!;
+    b[i] = s / a[i * n + i]!;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i]!;
+    for (let j = i + 1; j < n; j++) s -= a[j * n + i]! * b[j]!;
+    b[i] = s;
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    const p = piv[k]!;
+    if (p !== k) {
+      const t = b[k]!;
+      b[k] = b[p]!;
+      b[p] = t;
+    }
+  }
+}
+
+/** Solves LUx = Pb in place. */
+function luSolve(a: Float64Array, n: number, piv: Int32Array, b: Float64Array): void {
+  for (let k = 0; k < n; k++) {
+    const p = piv[k]!;
+    if (p !== k) {
+      const t = b[k]!;
+      b[k] = b[p]!;
+      b[p] = t;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    const ro = i * n;
+    for (let j = 0; j < i; j++) s -= a[ro + j]! * b[j]!;
+    b[i] = s;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i]!;
+    const ro = i * n;
+    for (let j = i + 1; j < n; j++) s -= a[ro + j]! * b[j]!;
+    b[i] = s / a[ro + i]!;
+  }
+}

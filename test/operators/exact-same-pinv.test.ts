@@ -1,0 +1,77 @@
+// 'same' (zeros padding, stride 1, c_out = c_in) through the exact pad-ring solver (issue 9): agreement with
+// the dense SVD path, the condition estimate against the true one, singular instances reported, refusals.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { conv2d } from '../../src/operators/conv2d.js';
+import { convPinv } from '../../src/operators/conv2d-pinv.js';
+import { chooseMethod } from '../../src/operators/pinv/choose.js';
+import { exactObstacle, SAME_RING_MAX } from '../../src/operators/exact/conv2d-exact.js';
+import { toFloat64 } from '../../src/operators/linear-operator.js';
+import { svdvals } from '../../src/linalg/index.js';
+import { randn } from '../../src/tensor/random.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+
+function rel(a: Tensor, b: Tensor): number {
+  const x = toFloat64(a);
+  const y = toFloat64(b);
+  let n = 0;
+  let d = 0;
+  for (let i = 0; i < x.length; i++) {
+    n += (x[i]! - y[i]!) ** 2;
+    d += y[i]! ** 2;
+  }
+  return Math.sqrt(n / d);
+}
+
+const cases = [
+  { c: 2, k: [3, 3], n: [8, 9], dil: 1, seed: 1 },
+  { c: 3, k: [5, 5], n: [10, 10], dil: 1, seed: 2 },
+  { c: 2, k: [3, 3], n: [9, 7], dil: 2, seed: 3 },
+  { c: 2, k: [2, 4], n: [7, 8], dil: 1, seed: 4 }, // even kernels: asymmetric 'same' pads
+  { c: 1, k: [3, 3], n: [12, 11], dil: 1, seed: 5 },
+] as const;
+
+for (const cs of cases) {
+  test(`'same' method 'exact' = dense pinv: c=${cs.c} k=${cs.k} n=${cs.n} dilation ${cs.dil}`, () => {
+    const w = randn([cs.c, cs.c, cs.k[0], cs.k[1]], { seed: cs.seed, dtype: 'float64' });
+    const A = conv2d(w, { inShape: [cs.c, cs.n[0], cs.n[1]], padding: 'same', dilation: cs.dil });
+    assert.equal(exactObstacle(A), null);
+    const y = randn([2, ...A.outShape], { seed: cs.seed + 40, dtype: 'float64' });
+    const ex = convPinv(A, y, { method: 'exact' });
+    const dn = convPinv(A, y, { method: 'dense' });
+    assert.equal(ex.info.method, 'exact');
+    assert.equal(ex.info.status, 'ok');
+    assert.ok(ex.info.converged);
+    assert.ok(ex.info.relNormalResidual <= 1e-10, `normal-equation residual ${ex.info.relNormalResidual}`);
+    assert.ok(ex.info.relResidual <= 1e-10, `residual ${ex.info.relResidual}`);
+    assert.ok(rel(ex.x, dn.x) <= 1e-9, `‖x̂ − x_dense‖/‖x_dense‖ = ${rel(ex.x, dn.x)}`);
+    // The condition estimate is of the right size: within 10× of cond(A) from the dense SVD.
+    const s = svdvals(A.toDense()).data as Float64Array;
+    const cond = s[0]! / s[s.length - 1]!;
+    const est = ex.info.condEstimate!;
+    assert.ok(est > cond / 10 && est < cond * 10, `estimate ${est} vs cond ${cond}`);
+    assert.ok(ex.info.sigmaMax! <= s[0]! * (1 + 1e-12) && ex.info.sigmaMax! > 0.5 * s[0]!, `‖A‖ lower bound ${ex.info.sigmaMax} vs ${s[0]}`);
+  });
+}
+
+test("'same' exact: a singular operator (a pure shift) is reported, not solved", () => {
+  const wd = new Float64Array(9);
+  wd[8] = 1; // y(i, j) = x(i+1, j+1): the last row/column are lost
+  const A = conv2d(new Tensor(wd, [1, 1, 3, 3], 'float64'), { inShape: [1, 30, 30], padding: 1 });
+  const r = convPinv(A, randn(A.outShape, { seed: 6, dtype: 'float64' }), { method: 'exact' });
+  assert.equal(r.info.status, 'singular');
+  assert.equal(r.info.condEstimate, Infinity);
+  assert.equal(r.info.converged, false);
+});
+
+test("'same' exact: geometries it cannot take are refused with the reason", () => {
+  const w = randn([2, 2, 3, 3], { seed: 7, dtype: 'float64' });
+  assert.match(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 1, paddingMode: 'reflect' }))!, /reflect/);
+  assert.match(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 1, stride: 2 }))!, /stride/);
+  assert.match(exactObstacle(conv2d(randn([3, 2, 3, 3], { seed: 8, dtype: 'float64' }), { inShape: [2, 8, 8], padding: 1 }))!, /c_out = 3 ≠ c_in = 2/);
+  assert.match(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 2 }))!, /not 'same'/);
+  const big = conv2d(randn([8, 8, 3, 3], { seed: 9, dtype: 'float64' }), { inShape: [8, 80, 80], padding: 1 });
+  assert.match(exactObstacle(big)!, new RegExp(`above ${SAME_RING_MAX}`));
+  assert.equal(chooseMethod(big), 'krylov');
+  assert.throws(() => chooseMethod(big, 'exact'), /method 'exact' needs/);
+});
