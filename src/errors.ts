@@ -16,7 +16,7 @@ export class AdjointError extends Error {
   }
 }
 
-/** Formats a value for an error message without dumping large arrays. */
+/** Formats a value for an error message without dumping large arrays. @example `describeValue([1, 2]) // '[1, 2]'` */
 export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return v.length > 8 ? `[${v.slice(0, 8).join(', ')}, …] (length ${v.length})` : `[${v.join(', ')}]`;
   if (typeof v === 'string') return `'${v}'`;
