@@ -5,5 +5,6 @@
 import './builtin-tasks.js';
 import '../fft/nd.js';
 import '../linalg/factor.js';
+import '../linalg/kernels/gemm-parallel.js';
 import '../linalg/spectral.js';
 import '../operators/pinv/tasks.js';

@@ -1,5 +1,6 @@
 import { AdjointError, argError } from '../errors.js';
-import { gemmComplex, gemmInt32, gemmReal, type FloatStorage, type GemmOperand, type GemmShape } from '../linalg/kernels/gemm.js';
+import { gemmInt32, type FloatStorage, type GemmOperand, type GemmShape } from '../linalg/kernels/gemm.js';
+import { gemmComplexParallel, gemmRealParallel } from '../linalg/kernels/gemm-parallel.js';
 import { cast } from './cast.js';
 import { allocStorage, isComplex, promoteTypes, type DType, type Storage } from './dtype.js';
 import { broadcastShapes, broadcastStrides } from './shape.js';
@@ -7,7 +8,8 @@ import { Tensor } from './tensor.js';
 
 /**
  * Runs the batched GEMM kernel that fits `dtype` (float32/float64 real, complex64/complex128, or exact int32).
- * All three operands must hold storage of that dtype. Internal helper shared by matmul and einsum.
+ * All three operands must hold storage of that dtype. Internal helper shared by matmul and einsum. Large float
+ * products are split across the threads of the parallel backend (bitwise identical results; see gemm-parallel.ts).
  *
  * @example
  * ```ts
@@ -18,9 +20,9 @@ export function gemmForDtype(dtype: DType, shape: GemmShape, A: GemmOperand<Stor
   if (dtype === 'int32') {
     gemmInt32(shape, A as GemmOperand<Int32Array>, B as GemmOperand<Int32Array>, C as GemmOperand<Int32Array>);
   } else if (isComplex(dtype)) {
-    gemmComplex(shape, A as GemmOperand<FloatStorage>, B as GemmOperand<FloatStorage>, C as GemmOperand<FloatStorage>);
+    gemmComplexParallel(shape, A as GemmOperand<FloatStorage>, B as GemmOperand<FloatStorage>, C as GemmOperand<FloatStorage>);
   } else if (dtype === 'float32' || dtype === 'float64') {
-    gemmReal(shape, A as GemmOperand<FloatStorage>, B as GemmOperand<FloatStorage>, C as GemmOperand<FloatStorage>);
+    gemmRealParallel(shape, A as GemmOperand<FloatStorage>, B as GemmOperand<FloatStorage>, C as GemmOperand<FloatStorage>);
   } else {
     throw new AdjointError(`matmul: dtype '${dtype}' is not supported (use float, complex or int32 tensors)`, 'dtype');
   }

@@ -55,11 +55,12 @@ export interface GemmShape {
   beta?: number | readonly [number, number];
 }
 
-// Block sizes (in elements). KC·NR·8 bytes of B micro-panel stay in L1; MC·KC of packed A stays in L2.
+// Block sizes (in elements). KC·NR·8 bytes (8 KB) of B micro-panel stay in L1; MC·KC·8 bytes (128 KB) of packed A
+// stay in L2 (MC = 64 measured ~2% faster than 96 on 1024² float64).
 const MR = 4;
 const NR = 4;
 const KC = 256;
-const MC = 96;
+const MC = 64;
 const NC = 2048;
 // Complex micro-kernel is 2×2 complex (8 accumulators).
 // At or below this m·n·k (3³) unpacked direct loops beat packing (measured: 2×2 batches twice as fast; from
@@ -74,7 +75,10 @@ function scalarPair(v: number | readonly [number, number] | undefined, dflt: num
   return [v[0], v[1]];
 }
 
-/** Visits every batch index with an odometer, passing the three element offsets. */
+/**
+ * Visits the batch indices with flat (row-major) positions in [start, end) with an odometer, passing the three
+ * element offsets. The default range is the whole batch.
+ */
 function forEachBatch(
   batchShape: readonly number[],
   sa: readonly number[],
@@ -84,14 +88,29 @@ function forEachBatch(
   ob: number,
   oc: number,
   fn: (oa: number, ob: number, oc: number) => void,
+  start = 0,
+  end = Infinity,
 ): void {
   const nd = batchShape.length;
-  for (const d of batchShape) if (d === 0) return;
+  let total = 1;
+  for (const d of batchShape) total *= d;
+  const stop = Math.min(end, total);
+  if (start >= stop) return;
   const idx = new Array<number>(nd).fill(0);
-  for (;;) {
+  // Start the odometer at `start`.
+  for (let d = nd - 1, r = start; d >= 0; d--) {
+    const s = batchShape[d]!;
+    const i = r % s;
+    r = (r - i) / s;
+    idx[d] = i;
+    oa += i * sa[d]!;
+    ob += i * sb[d]!;
+    oc += i * sc[d]!;
+  }
+  for (let t = start; ; ) {
     fn(oa, ob, oc);
-    let d = nd - 1;
-    for (; d >= 0; d--) {
+    if (++t >= stop) return;
+    for (let d = nd - 1; d >= 0; d--) {
       idx[d]!++;
       oa += sa[d]!;
       ob += sb[d]!;
@@ -103,8 +122,13 @@ function forEachBatch(
       oc -= sc[d]! * s;
       idx[d] = 0;
     }
-    if (d < 0) return;
   }
+}
+
+/** A sub-range [start, end) of the flat (row-major) batch indices of a GEMM call. */
+export interface GemmBatchRange {
+  start: number;
+  end: number;
 }
 
 /** Effective (row, col) strides of op(X) and whether it is conjugated. */
@@ -121,6 +145,8 @@ function checkBatch(name: string, x: GemmOperand<unknown>, nb: number): void {
 /**
  * Real batched GEMM on float32/float64 storage: `C = alpha·op(A)·op(B) + beta·C` for each batch index.
  * `opX = 'C'` is the same as `'T'` for real data. A, B and C may be different typed-array types.
+ * `range` restricts the call to the batch indices with flat (row-major) positions in [start, end), so that
+ * threads can share a batch (see gemm-parallel.ts).
  *
  * @example
  * ```ts
@@ -133,7 +159,13 @@ function checkBatch(name: string, x: GemmOperand<unknown>, nb: number): void {
  * // c = [4, 5, 10, 11]
  * ```
  */
-export function gemmReal(shape: GemmShape, A: GemmOperand<FloatStorage>, B: GemmOperand<FloatStorage>, C: GemmOperand<FloatStorage>): void {
+export function gemmReal(
+  shape: GemmShape,
+  A: GemmOperand<FloatStorage>,
+  B: GemmOperand<FloatStorage>,
+  C: GemmOperand<FloatStorage>,
+  range: GemmBatchRange = { start: 0, end: Infinity },
+): void {
   const { m, n, k, batchShape } = shape;
   const nb = batchShape.length;
   checkBatch('A', A, nb);
@@ -162,15 +194,17 @@ export function gemmReal(shape: GemmShape, A: GemmOperand<FloatStorage>, B: Gemm
           c[q] = beta === 0 ? alpha * acc : alpha * acc + beta * c[q]!;
         }
       }
-    });
+    }, range.start, range.end);
     return;
   }
   // Scratch is sized to the actual problem (small matrices get small buffers) and allocated once per call.
   const kcMax = Math.min(KC, Math.max(k, 1));
   const mcMax = Math.min(MC, Math.ceil(m / MR) * MR);
   const ncMax = Math.min(NC, Math.ceil(n / NR) * NR);
-  const ap = new Float64Array(mcMax * kcMax);
-  const bp = new Float64Array(kcMax * ncMax);
+  // One scratch array holds the packed A block (first) and the packed B panel (after it): the micro-kernel then
+  // needs one array base and bound instead of two, which leaves V8 more registers (measured ~10% faster).
+  const bOff = mcMax * kcMax;
+  const w = new Float64Array(bOff + kcMax * ncMax);
 
   forEachBatch(batchShape, A.batchStrides, B.batchStrides, C.batchStrides, A.offset, B.offset, C.offset, (ao, bo, co) => {
     // With beta = 0 the first k-block stores instead of accumulating, saving a pass over C.
@@ -181,22 +215,22 @@ export function gemmReal(shape: GemmShape, A: GemmOperand<FloatStorage>, B: Gemm
       const nc = Math.min(NC, n - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);
-        packB(b, bo + pc * brs + jc * bcs, brs, bcs, kc, nc, bp);
+        packB(b, bo + pc * brs + jc * bcs, brs, bcs, kc, nc, w, bOff);
         for (let ic = 0; ic < m; ic += MC) {
           const mc = Math.min(MC, m - ic);
-          packA(a, ao + ic * ars + pc * acs, ars, acs, mc, kc, ap);
+          packA(a, ao + ic * ars + pc * acs, ars, acs, mc, kc, w);
           for (let jr = 0; jr < nc; jr += NR) {
             const nr = Math.min(NR, nc - jr);
-            const bBase = jr * kc;
+            const bBase = bOff + jr * kc;
             for (let ir = 0; ir < mc; ir += MR) {
               const mr = Math.min(MR, mc - ir);
-              micro4x4(kc, ap, ir * kc, bp, bBase, c, co + (ic + ir) * crs + (jc + jr) * ccs, crs, ccs, mr, nr, alpha, store && pc === 0);
+              micro4x4(kc, w, ir * kc, bBase, c, co + (ic + ir) * crs + (jc + jr) * ccs, crs, ccs, mr, nr, alpha, store && pc === 0);
             }
           }
         }
       }
     }
-  });
+  }, range.start, range.end);
 }
 
 function scaleReal(c: FloatStorage, co: number, m: number, n: number, crs: number, ccs: number, beta: number): void {
@@ -208,7 +242,7 @@ function scaleReal(c: FloatStorage, co: number, m: number, n: number, crs: numbe
   }
 }
 
-/** Packs an mc×kc block of op(A) as MR-row micro-panels: panel r holds, for each p, MR consecutive rows. */
+/** Packs an mc×kc block of op(A) into `ap` from index 0 as MR-row micro-panels: panel r holds, for each p, MR consecutive rows. */
 function packA(a: FloatStorage, off: number, rs: number, cs: number, mc: number, kc: number, ap: Float64Array): void {
   let q = 0;
   for (let i0 = 0; i0 < mc; i0 += MR) {
@@ -231,9 +265,9 @@ function packA(a: FloatStorage, off: number, rs: number, cs: number, mc: number,
   }
 }
 
-/** Packs a kc×nc panel of op(B) as NR-column micro-panels: panel holds, for each p, NR consecutive columns. */
-function packB(b: FloatStorage, off: number, rs: number, cs: number, kc: number, nc: number, bp: Float64Array): void {
-  let q = 0;
+/** Packs a kc×nc panel of op(B) into `bp` from index `q0` as NR-column micro-panels: panel holds, for each p, NR consecutive columns. */
+function packB(b: FloatStorage, off: number, rs: number, cs: number, kc: number, nc: number, bp: Float64Array, q0: number): void {
+  let q = q0;
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const cols = Math.min(NR, nc - j0);
     if (cols === NR) {
@@ -258,14 +292,13 @@ function packB(b: FloatStorage, off: number, rs: number, cs: number, kc: number,
 const edgeAcc = new Float64Array(16);
 
 /**
- * 4×4 register-blocked micro-kernel: C[0:mr, 0:nr] (+)= alpha · Apanel · Bpanel; `store` overwrites C
- * instead of adding to it (first k-block when beta = 0).
+ * 4×4 register-blocked micro-kernel: C[0:mr, 0:nr] (+)= alpha · Apanel · Bpanel, both micro-panels packed in `w`
+ * (at `ai` and `bi`); `store` overwrites C instead of adding to it (first k-block when beta = 0).
  */
 function micro4x4(
   kc: number,
-  ap: Float64Array,
+  w: Float64Array,
   ai: number,
-  bp: Float64Array,
   bi: number,
   c: FloatStorage,
   co: number,
@@ -280,9 +313,11 @@ function micro4x4(
   let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
   let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-  for (let p = 0; p < kc; p++, ai += 4, bi += 4) {
-    const a0 = ap[ai]!, a1 = ap[ai + 1]!, a2 = ap[ai + 2]!, a3 = ap[ai + 3]!;
-    const b0 = bp[bi]!, b1 = bp[bi + 1]!, b2 = bp[bi + 2]!, b3 = bp[bi + 3]!;
+  // The loop runs on the A index alone (no separate counter): one register fewer in this register-starved loop.
+  const aEnd = ai + 4 * kc;
+  for (; ai < aEnd; ai += 4, bi += 4) {
+    const a0 = w[ai]!, a1 = w[ai + 1]!, a2 = w[ai + 2]!, a3 = w[ai + 3]!;
+    const b0 = w[bi]!, b1 = w[bi + 1]!, b2 = w[bi + 2]!, b3 = w[bi + 3]!;
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
     c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
     c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
@@ -327,7 +362,7 @@ function micro4x4(
 /**
  * Complex batched GEMM on interleaved storage (complex64 in Float32Array, complex128 in Float64Array):
  * `C = alpha·op(A)·op(B) + beta·C`, with `op` = 'N', 'T' (transpose) or 'C' (conjugate transpose).
- * Strides/offsets count complex elements.
+ * Strides/offsets count complex elements. `range` restricts the batch as in {@link gemmReal}.
  *
  * @example
  * ```ts
@@ -337,7 +372,13 @@ function micro4x4(
  * gemmComplex({ m: 1, n: 1, k: 1, batchShape: [] }, op(new Float64Array([1, 2])), op(new Float64Array([3, -1])), op(c));
  * ```
  */
-export function gemmComplex(shape: GemmShape, A: GemmOperand<FloatStorage>, B: GemmOperand<FloatStorage>, C: GemmOperand<FloatStorage>): void {
+export function gemmComplex(
+  shape: GemmShape,
+  A: GemmOperand<FloatStorage>,
+  B: GemmOperand<FloatStorage>,
+  C: GemmOperand<FloatStorage>,
+  range: GemmBatchRange = { start: 0, end: Infinity },
+): void {
   const { m, n, k, batchShape } = shape;
   const nb = batchShape.length;
   checkBatch('A', A, nb);
@@ -380,14 +421,15 @@ export function gemmComplex(shape: GemmShape, A: GemmOperand<FloatStorage>, B: G
           c[q + 1] = zi;
         }
       }
-    });
+    }, range.start, range.end);
     return;
   }
   const kcMax = Math.min(KC, Math.max(k, 1));
   const mcMax = Math.min(MC, Math.ceil(m / CMR) * CMR);
   const ncMax = Math.min(NC, Math.ceil(n / CNR) * CNR);
-  const ap = new Float64Array(2 * mcMax * kcMax);
-  const bp = new Float64Array(2 * kcMax * ncMax);
+  // Packed A block and B panel share one scratch array, as in gemmReal.
+  const bOff = 2 * mcMax * kcMax;
+  const w = new Float64Array(bOff + 2 * kcMax * ncMax);
 
   forEachBatch(batchShape, A.batchStrides, B.batchStrides, C.batchStrides, A.offset, B.offset, C.offset, (ao, bo, co) => {
     const store = ber === 0 && bei === 0 && k > 0 && (alr !== 0 || ali !== 0);
@@ -397,21 +439,21 @@ export function gemmComplex(shape: GemmShape, A: GemmOperand<FloatStorage>, B: G
       const nc = Math.min(NC, n - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);
-        packComplex(b, bo + pc * brs + jc * bcs, bcs, brs, nc, kc, CNR, bconj, bp);
+        packComplex(b, bo + pc * brs + jc * bcs, bcs, brs, nc, kc, CNR, bconj, w, bOff);
         for (let ic = 0; ic < m; ic += MC) {
           const mc = Math.min(MC, m - ic);
-          packComplex(a, ao + ic * ars + pc * acs, ars, acs, mc, kc, CMR, aconj, ap);
+          packComplex(a, ao + ic * ars + pc * acs, ars, acs, mc, kc, CMR, aconj, w, 0);
           for (let jr = 0; jr < nc; jr += CNR) {
             const nr = Math.min(CNR, nc - jr);
             for (let ir = 0; ir < mc; ir += CMR) {
               const mr = Math.min(CMR, mc - ir);
-              microC2x2(kc, ap, 2 * ir * kc, bp, 2 * jr * kc, c, co + (ic + ir) * crs + (jc + jr) * ccs, crs, ccs, mr, nr, alr, ali, store && pc === 0);
+              microC2x2(kc, w, 2 * ir * kc, bOff + 2 * jr * kc, c, co + (ic + ir) * crs + (jc + jr) * ccs, crs, ccs, mr, nr, alr, ali, store && pc === 0);
             }
           }
         }
       }
     }
-  });
+  }, range.start, range.end);
 }
 
 function scaleComplex(c: FloatStorage, co: number, m: number, n: number, crs: number, ccs: number, br: number, bi: number): void {
@@ -433,10 +475,10 @@ function scaleComplex(c: FloatStorage, co: number, m: number, n: number, crs: nu
 
 /**
  * Packs `rows`×`kc` complex elements (rows along `rs`, depth along `ks`) into `w`-wide micro-panels, interleaved,
- * conjugating on the way when asked. Used for A (rows = m) and, with strides swapped, for B (rows = n).
+ * starting at index `q0` of `out`, conjugating on the way when asked. Used for A (rows = m) and, with strides swapped, for B (rows = n).
  */
-function packComplex(x: FloatStorage, off: number, rs: number, ks: number, rows: number, kc: number, w: number, conj: boolean, out: Float64Array): void {
-  let q = 0;
+function packComplex(x: FloatStorage, off: number, rs: number, ks: number, rows: number, kc: number, w: number, conj: boolean, out: Float64Array, q0: number): void {
+  let q = q0;
   const sgn = conj ? -1 : 1;
   for (let r0 = 0; r0 < rows; r0 += w) {
     const cnt = Math.min(w, rows - r0);
@@ -456,12 +498,14 @@ function packComplex(x: FloatStorage, off: number, rs: number, ks: number, rows:
   }
 }
 
-/** 2×2 complex micro-kernel: C[0:mr, 0:nr] (+)= alpha · Apanel · Bpanel (interleaved); `store` overwrites. */
+/**
+ * 2×2 complex micro-kernel: C[0:mr, 0:nr] (+)= alpha · Apanel · Bpanel (interleaved, both packed in `w` at `ai`
+ * and `bi`); `store` overwrites.
+ */
 function microC2x2(
   kc: number,
-  ap: Float64Array,
+  w: Float64Array,
   ai: number,
-  bp: Float64Array,
   bi: number,
   c: FloatStorage,
   co: number,
@@ -474,9 +518,10 @@ function microC2x2(
   store: boolean,
 ): void {
   let r00 = 0, i00 = 0, r01 = 0, i01 = 0, r10 = 0, i10 = 0, r11 = 0, i11 = 0;
-  for (let p = 0; p < kc; p++, ai += 4, bi += 4) {
-    const a0r = ap[ai]!, a0i = ap[ai + 1]!, a1r = ap[ai + 2]!, a1i = ap[ai + 3]!;
-    const b0r = bp[bi]!, b0i = bp[bi + 1]!, b1r = bp[bi + 2]!, b1i = bp[bi + 3]!;
+  const aEnd = ai + 4 * kc;
+  for (; ai < aEnd; ai += 4, bi += 4) {
+    const a0r = w[ai]!, a0i = w[ai + 1]!, a1r = w[ai + 2]!, a1i = w[ai + 3]!;
+    const b0r = w[bi]!, b0i = w[bi + 1]!, b1r = w[bi + 2]!, b1i = w[bi + 3]!;
     r00 += a0r * b0r - a0i * b0i; i00 += a0r * b0i + a0i * b0r;
     r01 += a0r * b1r - a0i * b1i; i01 += a0r * b1i + a0i * b1r;
     r10 += a1r * b0r - a1i * b0i; i10 += a1r * b0i + a1i * b0r;
