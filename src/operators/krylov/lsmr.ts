@@ -7,7 +7,7 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LinearOperator } from '../linear-operator.js';
 import { symOrtho } from './lsqr.js';
-import { KrylovProblem, norm2, scal } from './problem.js';
+import { golubKahanStep, KrylovProblem, norm2, scal } from './problem.js';
 import type { KrylovOptions, KrylovResult, KrylovStopReason } from './types.js';
 
 /**
@@ -72,16 +72,7 @@ export function lsmr(A: LinearOperator, b: Tensor, options: KrylovOptions = {}):
       break;
     }
     itn++;
-    const Av = P.applyOp(v);
-    for (let i = 0; i < u.length; i++) u[i] = Av[i]! - alpha * u[i]!;
-    beta = norm2(u);
-    if (beta > 0) {
-      scal(u, 1 / beta);
-      const Au = P.adjointOp(u);
-      for (let i = 0; i < n; i++) v[i] = Au[i]! - beta * v[i]!;
-      alpha = norm2(v);
-      if (alpha > 0) scal(v, 1 / alpha);
-    }
+    ({ alpha, beta } = golubKahanStep(P, u, v, alpha));
 
     // Q̂: eliminate damping; P_k: the subdiagonal; P̄_k: the second factorisation.
     const [chat, shat, alphahat] = symOrtho(alphabar, damp);

@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LinearOperator } from '../linear-operator.js';
-import { KrylovProblem, norm2, scal } from './problem.js';
+import { golubKahanStep, KrylovProblem, norm2, scal } from './problem.js';
 import type { KrylovOptions, KrylovResult, KrylovStopReason } from './types.js';
 
 /**
@@ -82,17 +82,9 @@ export function lsqr(A: LinearOperator, b: Tensor, options: KrylovOptions = {}):
     }
     itn++;
     // Bidiagonalisation: β u = A v − α u,  α v = Aᴴ u − β v.
-    const Av = P.applyOp(v);
-    for (let i = 0; i < u.length; i++) u[i] = Av[i]! - alpha * u[i]!;
-    beta = norm2(u);
-    if (beta > 0) {
-      scal(u, 1 / beta);
-      anorm = Math.sqrt(anorm * anorm + alpha * alpha + beta * beta + dampsq);
-      const Au = P.adjointOp(u);
-      for (let i = 0; i < n; i++) v[i] = Au[i]! - beta * v[i]!;
-      alpha = norm2(v);
-      if (alpha > 0) scal(v, 1 / alpha);
-    }
+    const alphaOld = alpha;
+    ({ alpha, beta } = golubKahanStep(P, u, v, alpha));
+    if (beta > 0) anorm = Math.sqrt(anorm * anorm + alphaOld * alphaOld + beta * beta + dampsq);
 
     // Eliminate the damping row, then the subdiagonal β.
     let rhobar1 = rhobar;

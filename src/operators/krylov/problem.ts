@@ -220,3 +220,26 @@ function numberOption(fn: string, arg: string, v: unknown, dflt: number, min: nu
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw argError(fn, arg, `a finite number >= ${min}`, v);
   return v;
 }
+
+/**
+ * One Golub–Kahan bidiagonalisation step, shared by LSQR and LSMR: β u = A v − α u, then (when β > 0)
+ * α v = Aᴴ u − β v, each normalised in place. Returns the new β and α (α is unchanged when β = 0).
+ *
+ * @example
+ * ```ts
+ * ({ alpha, beta } = golubKahanStep(P, u, v, alpha));
+ * ```
+ */
+export function golubKahanStep(P: KrylovProblem, u: Float64Array, v: Float64Array, alpha: number): { alpha: number; beta: number } {
+  const Av = P.applyOp(v);
+  for (let i = 0; i < u.length; i++) u[i] = Av[i]! - alpha * u[i]!;
+  const beta = norm2(u);
+  if (beta > 0) {
+    scal(u, 1 / beta);
+    const Au = P.adjointOp(u);
+    for (let i = 0; i < v.length; i++) v[i] = Au[i]! - beta * v[i]!;
+    alpha = norm2(v);
+    if (alpha > 0) scal(v, 1 / alpha);
+  }
+  return { alpha, beta };
+}
