@@ -56,6 +56,7 @@ export type { CountKernel, SoftCountOptions, HardCountOptions, SoftHistogramOpti
 // Linear algebra, linear operators and convex optimisation.
 export { linalg } from './autograd/public.js';
 export * as operators from './operators/index.js';
+export { conv2dOperator, matrixOperator } from './autograd/public.js';
 export type { LinearOperator, KrylovInfo, KrylovOptions, KrylovResult, DottestResult } from './operators/index.js';
 export * as convex from './convex/index.js';
 

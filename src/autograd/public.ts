@@ -33,3 +33,4 @@ export type { VariableOptions, GradientOptions } from './api.js';
 export { noGrad, isGradEnabled, liveNodeCount } from './tape.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions } from './gradcheck.js';
+export { conv2dOperator, matrixOperator, PINV_GRAD_MAX_ENTRIES } from './ops-operators.js';

@@ -45,6 +45,8 @@ export interface Conv2dOperatorOptions {
 export class Conv2dOperator extends LinearOperator {
   /** The kernel `[C_out, C_in/groups, kh, kw]`. */
   readonly weight: Tensor;
+  /** The tensor the operator was built from (not copied), so autograd can route kernel gradients to it. */
+  readonly source: Tensor;
   /** Resolved stride. */
   readonly stride: readonly [number, number];
   /** Resolved dilation. */
@@ -95,6 +97,7 @@ export class Conv2dOperator extends LinearOperator {
     const dt = operatorDtypeOf(w.dtype);
     const outShape = inShape.length === 4 ? [inShape[0]!, cout, ho, wo] : [cout, ho, wo];
     super({ name: `Conv2d[${cout}←${cin}, ${kh}×${kw}, ${mode}]`, inShape, outShape, inDtype: dt, outDtype: dt });
+    this.source = w;
     const ws = Float64Array.from(toFloat64(w.dtype === dt ? w : fromFloat64(toFloat64(w), w.shape, dt)));
     this.weight = fromFloat64(ws, w.shape, dt);
     const wc = Float64Array.from(ws);

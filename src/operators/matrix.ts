@@ -46,6 +46,8 @@ export class MatrixOperator extends LinearOperator {
   readonly rows: number;
   /** Number of columns (input size). */
   readonly cols: number;
+  /** The tensor the operator was built from (not copied), so autograd can route matrix gradients to it. */
+  readonly source: Tensor;
   private readonly a: Float64Array;
 
   constructor(A: Tensor, options: MatrixOperatorOptions = {}) {
@@ -64,6 +66,7 @@ export class MatrixOperator extends LinearOperator {
     }
     const dt: OperatorDtype = operatorDtypeOf(A.dtype);
     super({ name: `Matrix[${m}×${n}]`, inShape, outShape, inDtype: dt, outDtype: dt });
+    this.source = A;
     this.rows = m;
     this.cols = n;
     // A private copy: later writes to A's storage must not change the operator.
