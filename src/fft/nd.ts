@@ -187,6 +187,12 @@ function lanesToRows(res: Float64Array, dst: DstArray, bases: Int32Array, b0: nu
   }
 }
 
+/**
+ * Lanes from which a contiguous run is copied with set() rather than a loop: a memmove for float64, and V8's
+ * native converting copy for float32 (both measured faster than the JS loop on runs of 64 lanes).
+ */
+const LONG_RUN = 32;
+
 /** Gathers `k` entries of B lines into lane-major complex scratch, zero-filling entries k..nFill−1. */
 function gather(
   src: SrcArray, srcComplex: boolean, bases: Int32Array, b0: number, B: number, st: number, k: number, nFill: number,
@@ -223,11 +229,13 @@ function gather(
     } else if (!conj && bases[b0 + B - 1]! - bases[b0]! === B - 1) {
       // the B lines are neighbouring columns: each entry is one contiguous run (a memcpy)
       const base = 2 * bases[b0]!;
+      const long = B >= LONG_RUN;
       for (let i = 0; i < k; i++) {
         const s = base + 2 * i * st;
         const o = 2 * i * B;
-        // a plain loop: short runs do not pay for the view object that subarray() allocates
-        for (let t = 0; t < 2 * B; t++) buf[o + t] = src[s + t]!;
+        // long runs as a native copy; a plain loop for short ones, which do not pay for the view subarray() allocates
+        if (long) buf.set(src.subarray(s, s + 2 * B), o);
+        else for (let t = 0; t < 2 * B; t++) buf[o + t] = src[s + t]!;
       }
     } else {
       for (let i = 0; i < k; i++) {
@@ -261,10 +269,12 @@ function scatterComplex(res: Float64Array, dst: DstArray, bases: Int32Array, b0:
   }
   if (bases[b0 + B - 1]! - bases[b0]! === B - 1) {
     const base = 2 * bases[b0]!;
+    const long = B >= LONG_RUN;
     for (let i = 0; i < count; i++) {
       const d = base + 2 * i * st;
       const ob = 2 * i * B;
-      if (scale === 1) for (let t = 0; t < 2 * B; t++) dst[d + t] = res[ob + t]!;
+      if (scale === 1 && long) dst.set(res.subarray(ob, ob + 2 * B), d);
+      else if (scale === 1) for (let t = 0; t < 2 * B; t++) dst[d + t] = res[ob + t]!;
       else for (let t = 0; t < 2 * B; t++) dst[d + t] = res[ob + t]! * scale;
     }
     return;
@@ -499,7 +509,7 @@ function r2c2Task(args: readonly TaskArg[], start: number, end: number): void {
     const R = executePlan(plan1, D, Z === X ? Y : X, m);
     const base = 2 * dstBases[p]!;
     const len = 2 * n1 * m;
-    if (scale === 1) for (let t = 0; t < len; t++) dst[base + t] = R[t]!;
+    if (scale === 1) dst.set(R.subarray(0, len), base);
     else for (let t = 0; t < len; t++) dst[base + t] = R[t]! * scale;
   }
 }
@@ -574,7 +584,7 @@ function c2r2Task(args: readonly TaskArg[], start: number, end: number): void {
   for (let p = 0; p < srcBases.length; p++) {
     // the plane [k][f] is already lane-major with the bins as lanes
     const base = 2 * srcBases[p]!;
-    for (let t = 0; t < len; t++) X[t] = src[base + t]!;
+    X.set(src.subarray(base, base + len));
     const R = executePlan(plan1, X, Y, m);
     // to [f][r], the rows as lanes; the imaginary parts of X_0 and X_h cannot be represented by a real signal
     for (let r = 0; r < n1; r++) {
@@ -671,23 +681,31 @@ function twiddleTables(N: number, sign: 1 | -1): TwiddleTables {
   return t;
 }
 
-/** Multiplies entry i of lane b of the lane-major block `A` by ω_N^{i·(line0 + b)}, for i < len. */
+/**
+ * Multiplies entry i of lane b of the lane-major block `A` by ω_N^{i·(line0 + b)}, for i < len. Row by row (the B lanes
+ * of entry i are contiguous), stepping the exponent by i from lane to lane: the same factors as lane by lane, with
+ * contiguous rather than strided access (the 2^20 four-step measured ~47 → ~43 ms of CPU on 2 threads).
+ */
 function applyTwiddles(A: Float64Array, B: number, len: number, line0: number, N: number, sign: 1 | -1): void {
   const { lo, hi } = twiddleTables(N, sign);
   const mask = (1 << TW_BITS) - 1;
   const B2 = 2 * B;
-  for (let b = 0; b < B; b++) {
-    const step = (line0 + b) % N;
-    let e = 0;
-    for (let i = 1, o = 2 * b + B2; i < len; i++, o += B2) {
-      e += step;
-      if (e >= N) e -= N;
+  const l0 = line0 % N;
+  let e0 = 0; // i·line0 mod N
+  for (let i = 1, o0 = B2; i < len; i++, o0 += B2) {
+    e0 += l0;
+    if (e0 >= N) e0 -= N;
+    const di = i % N;
+    let e = e0;
+    for (let b = 0, o = o0; b < B; b++, o += 2) {
       const l = 2 * (e & mask), h = 2 * (e >>> TW_BITS);
       const lr = lo[l]!, li = lo[l + 1]!, hr = hi[h]!, hiI = hi[h + 1]!;
       const wr = lr * hr - li * hiI, wi = lr * hiI + li * hr;
       const xr = A[o]!, xi = A[o + 1]!;
       A[o] = xr * wr - xi * wi;
       A[o + 1] = xr * wi + xi * wr;
+      e += di;
+      if (e >= N) e -= N;
     }
   }
 }
