@@ -468,11 +468,18 @@ export function rfftLastTwo(src: SrcArray, shape: readonly number[], dst: DstArr
   const d = shape.length - 1;
   const planes = lineCount(shape.slice(0, d), d - 1, live.slice(0, d));
   if (planes === 0) return;
-  const args: TaskArg[] = [src, shape.join(','), dst, dstShape.join(','), live.join(','), scale];
-  if (planes >= 2 && planes * shape[d]! * shape[d - 1]! >= 2 * PAR_MIN_WORK && getParallelBackend() !== null && isShared(dst)) {
-    args[0] = toShared(src);
-    parallelFor(R2C2_TASK, planes, args, { minPerThread: 1 });
-  } else r2c2Task(args, 0, planes);
+  runPlanes(R2C2_TASK, r2c2Task, [src, shape.join(','), dst, dstShape.join(','), live.join(','), scale], planes, planes * shape[d]! * shape[d - 1]!, dst);
+}
+
+/**
+ * Runs a plane task over [0, planes): split across threads when the work pays and `dst` is shared (the source is
+ * copied to shared memory once), else on the calling thread. `args[0]` is the source array.
+ */
+function runPlanes(task: string, fn: (args: readonly TaskArg[], start: number, end: number) => void, args: TaskArg[], planes: number, work: number, dst: DstArray): void {
+  if (planes >= 2 && work >= 2 * PAR_MIN_WORK && getParallelBackend() !== null && isShared(dst)) {
+    args[0] = toShared(args[0] as SrcArray);
+    parallelFor(task, planes, args, { minPerThread: 1 });
+  } else fn(args, 0, planes);
 }
 
 /** `args = [src, shape, dst, dstShape, live, scale]`: planes [start, end) of {@link rfftLastTwo}. */
@@ -549,11 +556,7 @@ export function irfftLastTwo(src: DstArray, shape: readonly number[], dst: DstAr
   const d = shape.length - 1;
   const planes = lineCount(shape.slice(0, d), d - 1, live.slice(0, d));
   if (planes === 0) return;
-  const args: TaskArg[] = [src, shape.join(','), dst, dstShape.join(','), live.join(','), scale];
-  if (planes >= 2 && planes * dstShape[d]! * shape[d - 1]! >= 2 * PAR_MIN_WORK && getParallelBackend() !== null && isShared(dst)) {
-    args[0] = toShared(src);
-    parallelFor(C2R2_TASK, planes, args, { minPerThread: 1 });
-  } else c2r2Task(args, 0, planes);
+  runPlanes(C2R2_TASK, c2r2Task, [src, shape.join(','), dst, dstShape.join(','), live.join(','), scale], planes, planes * dstShape[d]! * shape[d - 1]!, dst);
 }
 
 /** `args = [src, shape, dst, dstShape, live, scale]`: planes [start, end) of {@link irfftLastTwo}. */
