@@ -5,13 +5,14 @@
  * It is computed as a gather, not a scatter. Output row r only receives taps u with
  * (r + p − u·d) ≡ 0 (mod s), and each of those reads input row (r + p − u·d)/s. So each stride phase
  * (r mod sh, c mod sw) is an ordinary correlation over a zero-padded input, with its own tap table, and it
- * runs through the same implicit-GEMM kernel as conv2d.
+ * runs through the same implicit-GEMM kernel as conv2d (split across threads when large, as conv2d is).
  */
 import { argError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOutputPadding, convTransposeOutSize, toPair, type IntPair } from './conv-args.js';
 import { checkAddressable, convBias, convSetup, finish, packWeights, toWork } from './conv2d.js';
-import { convGemm } from './kernels/conv2d-direct.js';
+import { convGemmPlan, convWantsParallel } from './kernels/conv2d-parallel.js';
+import { allocShared } from '../parallel/pool.js';
 import { padGather, padIndexMap } from './padding-modes.js';
 
 /** Options of {@link convTranspose2d}; defaults as in PyTorch. @example `const o: ConvTranspose2dOptions = { stride: 2, outputPadding: 1 };` */
@@ -72,7 +73,11 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
     throw argError(fn, 'padding', `small enough for a non-empty output (it would be [${ho}, ${wo}])`, [padding[0], padding[1]]);
   }
   const outShape = s.batched ? [n, cout, ho, wo] : [cout, ho, wo];
-  const out = new Float64Array(n * cout * ho * wo * sp);
+  // Large convolutions run on several threads, which needs the input and output buffers in shared memory.
+  // Each output pixel receives about kh·kw/(sh·sw) taps per input channel.
+  const estFlops = (2 * cog * sp * cig * sp * kh * kw * ho * wo * n * groups) / (stride[0] * stride[1]);
+  const alloc = convWantsParallel(estFlops) ? (len: number) => allocShared(Float64Array, len) : (len: number) => new Float64Array(len);
+  const out = alloc(n * cout * ho * wo * sp);
   if (n === 0 || cout === 0) return finish(out, outShape, s);
 
   // Per dim and phase a: the taps u that land on rows ≡ a (mod s), their input-row offsets, and the row count.
@@ -110,12 +115,14 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
   const hp = rowMap.length;
   const wpd = colMap.length;
   checkAddressable(fn, Math.max(n * cout * ho * wo, n * cin * hp * wpd) * sp);
-  const xp = new Float64Array(n * cin * hp * wpd * sp);
+  const xp = alloc(n * cin * hp * wpd * sp);
   padGather(toWork(x, s.work), 0, n * cin, h, wd, rowMap, colMap, xp, 0, sp);
   const ws = toWork(w, s.work);
   const M = cog * sp;
-  const rowBase = new Int32Array(M);
   const plane = ho * wo;
+  // Output rows relative to the (batch item, group) block; the plan adds the block's offset.
+  const rowBase = new Int32Array(M);
+  for (let o = 0; o < cog; o++) for (let part = 0; part < sp; part++) rowBase[o * sp + part] = o * plane * sp + part;
 
   for (const pr of ph.list) {
     if (pr.count === 0) continue;
@@ -139,6 +146,8 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
             const off = (c * hp * wpd + (pr.offs[iu]! + ph.lo) * wpd + pc.offs[iv]! + pw.lo) * sp;
             for (let part = 0; part < sp; part++) taps[k * sp + part] = off + part;
           }
+      let wStrideG = 0;
+      let wpAll = new Float64Array(0);
       for (let g = 0; g < groups; g++) {
         // Row o, column (c, iu, iv) of this phase's matrix is w[g·cig + c, o, u, v].
         const wpk = packWeights(ws, cog, kReal, sp, (o, k) => {
@@ -148,14 +157,16 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
           const iv = r - iu * nv;
           return ((((g * cig + c) * cog + o) * kh + pr.taps[iu]!) * kw + pc.taps[iv]!) * sp;
         });
-        const gb = bias === null ? null : bias.subarray(g * cog * sp, (g + 1) * cog * sp);
-        for (let b = 0; b < n; b++) {
-          for (let o = 0; o < cog; o++)
-            for (let part = 0; part < sp; part++) rowBase[o * sp + part] = (b * cout + g * cog + o) * plane * sp + part;
-          const xOff = (b * cin + g * cig) * hp * wpd * sp;
-          convGemm(xp, xOff, pixBase, nPix, taps, kReal * sp, wpk, M, gb, out, rowBase, outIdx);
+        if (g === 0) {
+          wStrideG = wpk.length;
+          wpAll = new Float64Array(groups * wStrideG);
         }
+        wpAll.set(wpk, g * wStrideG);
       }
+      convGemmPlan({
+        x: xp, pixBase, nPix, taps, K: kReal * sp, wp: wpAll, wStrideG, M, bias, out, rowBase, outIdx, n, groups,
+        xStrideB: cin * hp * wpd * sp, xStrideG: cig * hp * wpd * sp, outStrideB: cout * plane * sp, outStrideG: cog * plane * sp,
+      });
     }
   }
   return finish(out, outShape, s);

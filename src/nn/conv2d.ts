@@ -3,7 +3,8 @@
  *
  * Plan: cast to a 64-bit working dtype and pad explicitly into one buffer. Zero padding (and PyTorch's
  * asymmetric 'same' split) is just another index map; the other modes pad first, as nn.Conv2d does. Then
- * a 'valid' implicit-GEMM kernel runs once per (batch item, group), see kernels/conv2d-direct.ts. Complex
+ * a 'valid' implicit-GEMM kernel runs once per (batch item, group), see kernels/conv2d-direct.ts; large
+ * convolutions split those calls' output pixels across threads (kernels/conv2d-parallel.ts). Complex
  * values are not conjugated, as in torch. They reuse the real kernel: each complex weight w = a + ib
  * becomes the real 2×2 block [[a, −b], [b, a]], acting on the (re, im) scalars that the interleaved
  * storage already holds.
@@ -21,7 +22,9 @@ import {
   type IntPair,
   type PaddingMode,
 } from './conv-args.js';
-import { convGemm, packRows } from './kernels/conv2d-direct.js';
+import { packRows } from './kernels/conv2d-direct.js';
+import { convGemmPlan, convWantsParallel } from './kernels/conv2d-parallel.js';
+import { allocShared } from '../parallel/pool.js';
 import { padGather, padIndexMap } from './padding-modes.js';
 
 /** Options of {@link conv2d}; defaults as in PyTorch. @example `const o: Conv2dOptions = { stride: 2, padding: 1 };` */
@@ -182,18 +185,22 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   }
   const outShape = s.batched ? [n, cout, ho, wo] : [cout, ho, wo];
   checkAddressable(fn, Math.max(n * cout * ho * wo, n * cin * hp * wpd) * sp);
-  const out = new Float64Array(n * cout * ho * wo * sp);
+  const cog = cout / groups;
+  const kReal = cig * kh * kw;
+  const K = kReal * sp;
+  const M = cog * sp;
+  const nPix = ho * wo;
+  // Large convolutions run on several threads, which needs the input and output buffers in shared memory.
+  const alloc = convWantsParallel(2 * M * K * nPix * n * groups) ? (len: number) => allocShared(Float64Array, len) : (len: number) => new Float64Array(len);
+  const out = alloc(n * cout * ho * wo * sp);
   if (n === 0 || cout === 0) return finish(out, outShape, s);
 
   // Explicitly padded input, all planes at once.
   const xs = toWork(x, s.work);
-  const xp = new Float64Array(n * cin * hp * wpd * sp);
+  const xp = alloc(n * cin * hp * wpd * sp);
   padGather(xs, 0, n * cin, h, wd, rowMap, colMap, xp, 0, sp);
 
   // Offset tables shared by every (batch item, group).
-  const cog = cout / groups;
-  const kReal = cig * kh * kw;
-  const K = kReal * sp;
   const taps = new Int32Array(K);
   for (let c = 0, k = 0; c < cig; c++)
     for (let u = 0; u < kh; u++)
@@ -201,7 +208,6 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
         const off = (c * hp * wpd + u * dilation[0] * wpd + v * dilation[1]) * sp;
         for (let part = 0; part < sp; part++) taps[k * sp + part] = off + part;
       }
-  const nPix = ho * wo;
   const pixBase = new Int32Array(nPix);
   const outIdx = new Int32Array(nPix);
   for (let i = 0, p = 0; i < ho; i++)
@@ -210,17 +216,22 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
       outIdx[p] = p * sp;
     }
   const ws = toWork(w, s.work);
-  const M = cog * sp;
+  // Output rows relative to the (batch item, group) block; the plan adds the block's offset.
   const rowBase = new Int32Array(M);
+  for (let o = 0; o < cog; o++) for (let part = 0; part < sp; part++) rowBase[o * sp + part] = o * nPix * sp + part;
+  let wStrideG = 0;
+  let wpAll = new Float64Array(0);
   for (let g = 0; g < groups; g++) {
     const wpk = packWeights(ws, cog, kReal, sp, (o, k) => ((g * cog + o) * kReal + k) * sp);
-    const gb = bias === null ? null : bias.subarray(g * cog * sp, (g + 1) * cog * sp);
-    for (let b = 0; b < n; b++) {
-      for (let o = 0; o < cog; o++)
-        for (let part = 0; part < sp; part++) rowBase[o * sp + part] = ((b * cout + g * cog + o) * nPix) * sp + part;
-      const xOff = (b * cin + g * cig) * hp * wpd * sp;
-      convGemm(xp, xOff, pixBase, nPix, taps, K, wpk, M, gb, out, rowBase, outIdx);
+    if (g === 0) {
+      wStrideG = wpk.length;
+      wpAll = new Float64Array(groups * wStrideG);
     }
+    wpAll.set(wpk, g * wStrideG);
   }
+  convGemmPlan({
+    x: xp, pixBase, nPix, taps, K, wp: wpAll, wStrideG, M, bias, out, rowBase, outIdx, n, groups,
+    xStrideB: cin * hp * wpd * sp, xStrideG: cig * hp * wpd * sp, outStrideB: cout * nPix * sp, outStrideG: cog * nPix * sp,
+  });
   return finish(out, outShape, s);
 }

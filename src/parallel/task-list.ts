@@ -7,4 +7,5 @@ import '../fft/nd.js';
 import '../linalg/factor.js';
 import '../linalg/kernels/gemm-parallel.js';
 import '../linalg/spectral.js';
+import '../nn/kernels/conv2d-parallel.js';
 import '../operators/pinv/tasks.js';
