@@ -60,12 +60,14 @@ function encode(complex: boolean, split: Split, shape: GemmShape, A: GemmOperand
 function runRange(meta: Float64Array, a: FloatStorage, b: FloatStorage, c: FloatStorage, start: number, end: number): void {
   const complex = meta[0] === 1;
   const split = meta[1] as Split;
-  const nb = meta[11]!;
-  const list = (i: number): number[] => Array.from(meta.subarray(HEADER + i * nb, HEADER + (i + 1) * nb));
+  // Sizes, offsets and strides are read back with `| 0`: integers that come out of a Float64Array are doubles to
+  // V8, and doubles reaching the kernel's index arithmetic make every index computation floating point.
+  const nb = meta[11]! | 0;
+  const list = (i: number): number[] => Array.from(meta.subarray(HEADER + i * nb, HEADER + (i + 1) * nb), (v) => v | 0);
   const shape: GemmShape = {
-    m: meta[2]!,
-    n: meta[3]!,
-    k: meta[4]!,
+    m: meta[2]! | 0,
+    n: meta[3]! | 0,
+    k: meta[4]! | 0,
     batchShape: list(0),
     opA: OPS[meta[5]!]!,
     opB: OPS[meta[6]!]!,
@@ -76,10 +78,10 @@ function runRange(meta: Float64Array, a: FloatStorage, b: FloatStorage, c: Float
     shape.alpha = meta[7]!;
     shape.beta = meta[9]!;
   }
-  const A: GemmOperand<FloatStorage> = { data: a, offset: meta[12]!, rowStride: meta[13]!, colStride: meta[14]!, batchStrides: list(1) };
-  const B: GemmOperand<FloatStorage> = { data: b, offset: meta[15]!, rowStride: meta[16]!, colStride: meta[17]!, batchStrides: list(2) };
-  const C: GemmOperand<FloatStorage> = { data: c, offset: meta[18]!, rowStride: meta[19]!, colStride: meta[20]!, batchStrides: list(3) };
-  const unit = meta[21]!;
+  const A: GemmOperand<FloatStorage> = { data: a, offset: meta[12]! | 0, rowStride: meta[13]! | 0, colStride: meta[14]! | 0, batchStrides: list(1) };
+  const B: GemmOperand<FloatStorage> = { data: b, offset: meta[15]! | 0, rowStride: meta[16]! | 0, colStride: meta[17]! | 0, batchStrides: list(2) };
+  const C: GemmOperand<FloatStorage> = { data: c, offset: meta[18]! | 0, rowStride: meta[19]! | 0, colStride: meta[20]! | 0, batchStrides: list(3) };
+  const unit = meta[21]! | 0;
   let range: GemmBatchRange = { start: 0, end: Infinity };
   if (split === Split.Batch) {
     range = { start, end };
