@@ -7,7 +7,7 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LinearOperator } from '../linear-operator.js';
 import { symOrtho } from './lsqr.js';
-import { golubKahanStep, KrylovProblem, norm2, scal } from './problem.js';
+import { golubKahanStart, golubKahanStep, KrylovProblem } from './problem.js';
 import type { KrylovOptions, KrylovResult, KrylovStopReason } from './types.js';
 
 /**
@@ -27,15 +27,12 @@ export function lsmr(A: LinearOperator, b: Tensor, options: KrylovOptions = {}):
   const { atol, btol, conlim, damp, maxIter } = P;
   const n = P.zSpace.size;
   const x = new Float64Array(n);
-  const u = Float64Array.from(P.b);
-  const normb = norm2(P.b);
-  let beta = normb;
+  const start = golubKahanStart(P);
+  const { u, v } = start;
+  let { beta, alpha } = start;
+  const normb = beta;
   if (normb === 0) return P.finish(x, 0, 'zeroRhs', 0, 0);
-  scal(u, 1 / beta);
-  const v = Float64Array.from(P.adjointOp(u));
-  let alpha = norm2(v);
   if (alpha === 0) return P.finish(x, 0, 'exactSolution', 0, 0);
-  scal(v, 1 / alpha);
 
   let zetabar = alpha * beta;
   let alphabar = alpha;

@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LinearOperator } from '../linear-operator.js';
-import { golubKahanStep, KrylovProblem, norm2, scal } from './problem.js';
+import { golubKahanStart, golubKahanStep, KrylovProblem } from './problem.js';
 import type { KrylovOptions, KrylovResult, KrylovStopReason } from './types.js';
 
 /**
@@ -47,16 +47,12 @@ export function lsqr(A: LinearOperator, b: Tensor, options: KrylovOptions = {}):
   const { atol, btol, conlim, damp, maxIter } = P;
   const n = P.zSpace.size;
   const x = new Float64Array(n);
-  const u = Float64Array.from(P.b);
-  const bnorm = norm2(P.b);
-  let beta = bnorm;
+  const start = golubKahanStart(P);
+  const { u, v } = start;
+  let { beta, alpha } = start;
+  const bnorm = beta;
   if (bnorm === 0) return P.finish(x, 0, 'zeroRhs', 0, 0);
-  scal(u, 1 / beta);
-  let v = P.adjointOp(u);
-  let alpha = norm2(v);
   if (alpha === 0) return P.finish(x, 0, 'exactSolution', 0, 0);
-  v = Float64Array.from(v);
-  scal(v, 1 / alpha);
   const w = Float64Array.from(v);
 
   const ctol = conlim > 0 ? 1 / conlim : 0;

@@ -243,3 +243,23 @@ export function golubKahanStep(P: KrylovProblem, u: Float64Array, v: Float64Arra
   }
   return { alpha, beta };
 }
+
+/**
+ * The start of Golub–Kahan bidiagonalisation, shared by LSQR and LSMR: β u = b and α v = Aᴴ u, normalised.
+ * `u`/`v` are fresh arrays; when β or α is 0 the corresponding vector is left unnormalised and the caller stops.
+ *
+ * @example
+ * ```ts
+ * let { u, v, beta, alpha } = golubKahanStart(P);
+ * ```
+ */
+export function golubKahanStart(P: KrylovProblem): { u: Float64Array; v: Float64Array; beta: number; alpha: number } {
+  const u = Float64Array.from(P.b);
+  const beta = norm2(u);
+  if (beta === 0) return { u, v: new Float64Array(P.zSpace.size), beta, alpha: 0 };
+  scal(u, 1 / beta);
+  const v = Float64Array.from(P.adjointOp(u));
+  const alpha = norm2(v);
+  if (alpha > 0) scal(v, 1 / alpha);
+  return { u, v, beta, alpha };
+}
