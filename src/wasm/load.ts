@@ -1,0 +1,54 @@
+/**
+ * Loading the hand-written WebAssembly SIMD kernels (src/**\/*.wat, assembled by scripts/build-wasm.mjs into
+ * base64 modules). Every caller keeps a plain-JS kernel as the fallback: `compileWasm` returns null where
+ * WebAssembly or its SIMD extension is missing, or where a synchronous compile is refused (Chrome's main
+ * thread refuses modules over 4 KB; there the async compile finishes in the background and later calls use it).
+ */
+
+const cache = new Map<string, WebAssembly.Module | null | 'pending'>();
+
+/** Decodes base64 without Node's Buffer (browser-safe). */
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const out = new Uint8Array(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** True when the environment disables the WebAssembly kernels (`globalThis.ADJOINT_NO_WASM = true`, or the
+ * environment variable ADJOINT_NO_WASM=1 under Node), e.g. to compare them with the JS fallbacks. */
+export function wasmDisabled(): boolean {
+  const g = globalThis as { ADJOINT_NO_WASM?: boolean; process?: { env?: Record<string, string | undefined> } };
+  if (g.ADJOINT_NO_WASM === true) return true;
+  return g.process?.env?.ADJOINT_NO_WASM === '1';
+}
+
+/**
+ * The compiled module for a base64 binary, or null when it cannot be used (yet).
+ *
+ * @example
+ * ```ts
+ * import { WASM_BASE64 } from './conv2d.wasm.js';
+ * const mod = compileWasm('conv2d', WASM_BASE64);
+ * if (mod) { const inst = new WebAssembly.Instance(mod, { env: { memory } }); }
+ * ```
+ */
+export function compileWasm(key: string, base64: string): WebAssembly.Module | null {
+  if (wasmDisabled()) return null;
+  const hit = cache.get(key);
+  if (hit === 'pending') return null;
+  if (hit !== undefined) return hit;
+  if (typeof WebAssembly !== 'object') { cache.set(key, null); return null; }
+  const bytes = decodeBase64(base64);
+  if (!WebAssembly.validate(bytes)) { cache.set(key, null); return null; }
+  try {
+    const mod = new WebAssembly.Module(bytes);
+    cache.set(key, mod);
+    return mod;
+  } catch {
+    // Synchronous compile refused (browser main thread): compile in the background, JS until then.
+    cache.set(key, 'pending');
+    WebAssembly.compile(bytes).then((m) => cache.set(key, m), () => cache.set(key, null));
+    return null;
+  }
+}
