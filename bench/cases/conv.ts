@@ -1,12 +1,14 @@
 /**
  * Convolution cases: the seed's layer ([1, 32, 128, 128] ∗ [32, 32, 3, 3], 'same' size) in float64 and
  * float32, its adjoint (convTranspose2d), a circular-padded and a strided variant, a complex128 layer and a
- * depthwise (groups = C) layer. Peer ids match bench/peers/conv_cases.py.
+ * depthwise (groups = C) layer. Peer ids match bench/peers/conv_cases.py. The notes say which kernel ran
+ * (WebAssembly SIMD, or the JS fallback under ADJOINT_NO_WASM=1); depthwise layers always use the JS one.
  */
 import type { BenchCase } from '../harness.js';
 import { randn } from '../../src/tensor/random.js';
 import { conv2d } from '../../src/nn/conv2d.js';
 import { convTranspose2d } from '../../src/nn/conv-transpose2d.js';
+import { convWasmAvailable } from '../../src/nn/kernels/conv2d-wasm.js';
 
 const seedFlops = 2 * 32 * 32 * 9 * 128 * 128;
 
@@ -14,7 +16,9 @@ function seedLayer(dtype: 'float32' | 'float64') {
   return { x: randn([1, 32, 128, 128], { seed: 0, dtype }), w: randn([32, 32, 3, 3], { seed: 1, dtype }) };
 }
 
-export const cases: BenchCase[] = [
+const kernel = convWasmAvailable() ? 'wasm kernel' : 'JS kernel';
+
+const all: BenchCase[] = [
   {
     name: 'conv2d [1,32,128,128]*[32,32,3,3] p1 float64',
     peer: 'conv2d_seed_f64',
@@ -91,3 +95,5 @@ export const cases: BenchCase[] = [
     },
   },
 ];
+
+export const cases: BenchCase[] = all.map((c) => (c.peer === 'conv2d_depthwise_f64' ? c : { ...c, note: kernel }));

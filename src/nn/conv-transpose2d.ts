@@ -10,7 +10,7 @@
 import { argError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOutputPadding, convTransposeOutSize, toPair, type IntPair } from './conv-args.js';
-import { checkAddressable, convBias, convSetup, finish, packWeights, toWork } from './conv2d.js';
+import { checkAddressable, convBias, convSetup, finish, inputScalars, packWeights, padScratch, toWork } from './conv2d.js';
 import { convGemmPlan, convWantsParallel } from './kernels/conv2d-parallel.js';
 import { allocShared } from '../parallel/pool.js';
 import { padGather, padIndexMap } from './padding-modes.js';
@@ -76,8 +76,8 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
   // Large convolutions run on several threads, which needs the input and output buffers in shared memory.
   // Each output pixel receives about kh·kw/(sh·sw) taps per input channel.
   const estFlops = (2 * cog * sp * cig * sp * kh * kw * ho * wo * n * groups) / (stride[0] * stride[1]);
-  const alloc = convWantsParallel(estFlops) ? (len: number) => allocShared(Float64Array, len) : (len: number) => new Float64Array(len);
-  const out = alloc(n * cout * ho * wo * sp);
+  const par = convWantsParallel(estFlops);
+  const out = par ? allocShared(Float64Array, n * cout * ho * wo * sp) : new Float64Array(n * cout * ho * wo * sp);
   if (n === 0 || cout === 0) return finish(out, outShape, s);
 
   // Per dim and phase a: the taps u that land on rows ≡ a (mod s), their input-row offsets, and the row count.
@@ -115,8 +115,8 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
   const hp = rowMap.length;
   const wpd = colMap.length;
   checkAddressable(fn, Math.max(n * cout * ho * wo, n * cin * hp * wpd) * sp);
-  const xp = alloc(n * cin * hp * wpd * sp);
-  padGather(toWork(x, s.work), 0, n * cin, h, wd, rowMap, colMap, xp, 0, sp);
+  const xp = padScratch(n * cin * hp * wpd * sp, par);
+  padGather(inputScalars(x, s.work), 0, n * cin, h, wd, rowMap, colMap, xp, 0, sp);
   const ws = toWork(w, s.work);
   const M = cog * sp;
   const plane = ho * wo;

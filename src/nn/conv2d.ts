@@ -1,17 +1,18 @@
 /**
  * conv2d with exactly the semantics of torch.nn.functional.conv2d and nn.Conv2d(padding_mode=…).
  *
- * Plan: cast to a 64-bit working dtype and pad explicitly into one buffer. Zero padding (and PyTorch's
- * asymmetric 'same' split) is just another index map; the other modes pad first, as nn.Conv2d does. Then
- * a 'valid' implicit-GEMM kernel runs once per (batch item, group), see kernels/conv2d-direct.ts; large
- * convolutions split those calls' output pixels across threads (kernels/conv2d-parallel.ts). Complex
- * values are not conjugated, as in torch. They reuse the real kernel: each complex weight w = a + ib
- * becomes the real 2×2 block [[a, −b], [b, a]], acting on the (re, im) scalars that the interleaved
- * storage already holds.
+ * Plan: pad explicitly into one float64 buffer (converting to the 64-bit working dtype while copying). Zero
+ * padding (and PyTorch's asymmetric 'same' split) is just another index map; the other modes pad first, as
+ * nn.Conv2d does. Then a 'valid' implicit-GEMM kernel runs once per (batch item, group), see
+ * kernels/conv2d-direct.ts (JS) and kernels/conv2d-wasm.ts (WebAssembly SIMD, bitwise the same result, used
+ * where available); large convolutions split those calls' output pixels across threads
+ * (kernels/conv2d-parallel.ts). Complex values are not conjugated, as in torch. They reuse the real kernel:
+ * each complex weight w = a + ib becomes the real 2×2 block [[a, −b], [b, a]], acting on the (re, im) scalars
+ * that the interleaved storage already holds.
  */
 import { argError } from '../errors.js';
 import { castStorage } from '../tensor/cast.js';
-import { floatDtypeOf, isComplex, promoteTypes, type DType } from '../tensor/dtype.js';
+import { floatDtypeOf, isComplex, promoteTypes, type DType, type Storage } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
   checkPaddingMode,
@@ -24,7 +25,7 @@ import {
 } from './conv-args.js';
 import { packRows } from './kernels/conv2d-direct.js';
 import { convGemmPlan, convWantsParallel } from './kernels/conv2d-parallel.js';
-import { allocShared } from '../parallel/pool.js';
+import { allocShared, isShared } from '../parallel/pool.js';
 import { padGather, padIndexMap } from './padding-modes.js';
 
 /** Options of {@link conv2d}; defaults as in PyTorch. @example `const o: Conv2dOptions = { stride: 2, padding: 1 };` */
@@ -91,6 +92,33 @@ export function convBias(fn: string, bias: Tensor | null | undefined, cout: numb
 /** @internal The elements of `t` cast to the working dtype, as a Float64Array (interleaved for complex). @example `toWork(x, 'float64')` */
 export function toWork(t: Tensor, work: 'float64' | 'complex128'): Float64Array {
   return castStorage(t.data, t.dtype, work, t.numel) as Float64Array;
+}
+
+/**
+ * @internal The elements of `t` to read as working-dtype scalars, for {@link padGather} (which converts while it
+ * copies): `t`'s own storage when its scalars already line up (real with real, complex with complex), else a
+ * cast copy. Never written to.
+ * @example `padGather(inputScalars(x, 'float64'), 0, planes, h, w, rowMap, colMap, xp, 0, 1)`
+ */
+export function inputScalars(t: Tensor, work: 'float64' | 'complex128'): Storage {
+  return isComplex(t.dtype) === (work === 'complex128') ? t.data : toWork(t, work);
+}
+
+/** Largest padded input (scalars) whose buffer is kept for the next call: 2^23 doubles, 64 MiB. */
+const SCRATCH_KEEP = 1 << 23;
+let scratch: Float64Array | null = null;
+
+/**
+ * @internal A buffer of `len` doubles for the padded input, in shared memory when `shared`. It is reused from call
+ * to call (up to {@link SCRATCH_KEEP} scalars): a fresh multi-megabyte buffer costs more in page faults than the
+ * padding itself. Its contents are garbage; the caller overwrites all of it and must not keep it past the call.
+ * @example `const xp = padScratch(planes * hp * wp, convWantsParallel(flops));`
+ */
+export function padScratch(len: number, shared: boolean): Float64Array {
+  const fresh = (n: number) => (shared ? allocShared(Float64Array, n) : new Float64Array(n));
+  if (len > SCRATCH_KEEP) return fresh(len);
+  if (scratch === null || scratch.length < len || (shared && !isShared(scratch))) scratch = fresh(len);
+  return scratch.subarray(0, len);
 }
 
 /**
@@ -191,14 +219,13 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   const M = cog * sp;
   const nPix = ho * wo;
   // Large convolutions run on several threads, which needs the input and output buffers in shared memory.
-  const alloc = convWantsParallel(2 * M * K * nPix * n * groups) ? (len: number) => allocShared(Float64Array, len) : (len: number) => new Float64Array(len);
-  const out = alloc(n * cout * ho * wo * sp);
+  const par = convWantsParallel(2 * M * K * nPix * n * groups);
+  const out = par ? allocShared(Float64Array, n * cout * ho * wo * sp) : new Float64Array(n * cout * ho * wo * sp);
   if (n === 0 || cout === 0) return finish(out, outShape, s);
 
   // Explicitly padded input, all planes at once.
-  const xs = toWork(x, s.work);
-  const xp = alloc(n * cin * hp * wpd * sp);
-  padGather(xs, 0, n * cin, h, wd, rowMap, colMap, xp, 0, sp);
+  const xp = padScratch(n * cin * hp * wpd * sp, par);
+  padGather(inputScalars(x, s.work), 0, n * cin, h, wd, rowMap, colMap, xp, 0, sp);
 
   // Offset tables shared by every (batch item, group).
   const taps = new Int32Array(K);

@@ -71,6 +71,18 @@ export function padGather(
 ): void {
   const hp = rowMap.length;
   const wp = colMap.length;
+  // The longest run of columns that copy a contiguous source range (the unpadded middle, for every mode):
+  // it is copied with one `set` per row, the border columns one by one.
+  let j0 = 0;
+  let j1 = 0;
+  for (let a = 0; a < wp; ) {
+    if (colMap[a]! < 0) { a++; continue; }
+    let b = a + 1;
+    while (b < wp && colMap[b] === colMap[a]! + (b - a)) b++;
+    if (b - a > j1 - j0) { j0 = a; j1 = b; }
+    a = b;
+  }
+  const c0 = j0 < j1 ? colMap[j0]! : 0;
   for (let p = 0; p < planes; p++) {
     const sBase = (srcOff + p * h * w) * sp;
     let d = (dstOff + p * hp * wp) * sp;
@@ -82,18 +94,19 @@ export function padGather(
         continue;
       }
       const rb = sBase + r * w * sp;
-      if (sp === 1) {
-        for (let j = 0; j < wp; j++) {
-          const c = colMap[j]!;
-          dst[d++] = c < 0 ? 0 : src[rb + c]!;
-        }
-      } else {
-        for (let j = 0; j < wp; j++) {
-          const c = colMap[j]!;
-          dst[d++] = c < 0 ? 0 : src[rb + 2 * c]!;
-          dst[d++] = c < 0 ? 0 : src[rb + 2 * c + 1]!;
+      if (j1 > j0) dst.set(src.subarray(rb + c0 * sp, rb + (c0 + j1 - j0) * sp) as never, d + j0 * sp);
+      for (let j = 0; j < wp; j++) {
+        if (j === j0 && j1 > j0) j = j1;
+        if (j >= wp) break;
+        const c = colMap[j]!;
+        const q = d + j * sp;
+        if (sp === 1) dst[q] = c < 0 ? 0 : src[rb + c]!;
+        else {
+          dst[q] = c < 0 ? 0 : src[rb + 2 * c]!;
+          dst[q + 1] = c < 0 ? 0 : src[rb + 2 * c + 1]!;
         }
       }
+      d += wp * sp;
     }
   }
 }

@@ -9,7 +9,8 @@
  *
  * Register blocking: each tile is 4 output rows × 4 pixels, so the inner loop does 16 multiply-adds for
  * 8 loads. Pixels are swept in chunks so that one chunk's inputs stay in cache across all row blocks.
- * This kernel imports no Tensor and allocates nothing inside its loops.
+ * This kernel imports no Tensor and allocates nothing inside its loops. conv2d-wasm.ts is its WebAssembly SIMD
+ * twin (same packed layout, same order of operations, so bitwise the same results); this one is the fallback.
  */
 
 /** Rows per register tile (output channels); {@link packRows} pads M up to a multiple of this. */

@@ -1,6 +1,7 @@
 /**
- * Multi-threaded driver of the direct convolution kernel (conv2d-direct.ts) on the parallel backend
- * (src/parallel/pool.ts).
+ * Multi-threaded driver of the direct convolution kernel on the parallel backend (src/parallel/pool.ts). Each
+ * thread runs the WebAssembly SIMD kernel (conv2d-wasm.ts) where it can, else the JS one (conv2d-direct.ts);
+ * both give bitwise the same result.
  *
  * One "plan" is a set of `convGemm` calls that share their offset tables and differ only by (group, batch
  * item): the input offset, the output offset and the group's packed weights and bias. The work units are
@@ -15,8 +16,10 @@ import { AdjointError } from '../../errors.js';
 import { allocShared, getParallelBackend, isShared, parallelFor } from '../../parallel/pool.js';
 import { registerTask, type TaskArg } from '../../parallel/tasks.js';
 import { convGemm } from './conv2d-direct.js';
+import { convGemmWasm } from './conv2d-wasm.js';
 
-/** Flop count (2·M·K·pixels·calls, in real scalars) from which a plan is split across threads (~5 ms serial). */
+/** Flop count (2·M·K·pixels·calls, in real scalars) from which a plan is split across threads (~5 ms serial with
+ * the JS kernel, ~1 ms with the wasm one: still well above the cost of a split). */
 export const PARALLEL_CONV_MIN_FLOPS = 2e7;
 
 const TASK = 'nn.convGemmRange';
@@ -53,22 +56,31 @@ export interface ConvPlan {
   outStrideG: number;
 }
 
-/** Runs units [start, end) of a plan: unit u is pixel chunk `u mod chunks` of call `⌊u / chunks⌋`. */
+/**
+ * Runs units [start, end) of a plan: unit u is pixel chunk `u mod chunks` of call `⌊u / chunks⌋`. Consecutive
+ * units of one call go to the kernel as one pixel range (the wasm kernel copies its input once per range).
+ */
 function runUnits(p: ConvPlan, start: number, end: number): void {
   const chunks = Math.ceil(p.nPix / PIX_UNIT);
-  for (let u = start; u < end; u++) {
+  for (let u = start; u < end; ) {
     const call = (u / chunks) | 0;
-    const ch = u - call * chunks;
+    const uEnd = Math.min(end, (call + 1) * chunks);
     const g = (call / p.n) | 0;
     const b = call - g * p.n;
-    const p0 = ch * PIX_UNIT;
-    const p1 = Math.min(p.nPix, p0 + PIX_UNIT);
+    const p0 = (u - call * chunks) * PIX_UNIT;
+    const p1 = Math.min(p.nPix, (uEnd - call * chunks) * PIX_UNIT);
     const xOff = b * p.xStrideB + g * p.xStrideG;
     const oOff = b * p.outStrideB + g * p.outStrideG;
     const wp = p.wp.subarray(g * p.wStrideG, (g + 1) * p.wStrideG);
     const bias = p.bias === null ? null : p.bias.subarray(g * p.M, (g + 1) * p.M);
     // The output view starts at this call's offset, so the shared rowBase table serves every call.
-    convGemm(p.x, xOff, p.pixBase.subarray(p0, p1), p1 - p0, p.taps, p.K, wp, p.M, bias, p.out.subarray(oOff), p.rowBase, p.outIdx.subarray(p0, p1));
+    const pix = p.pixBase.subarray(p0, p1);
+    const out = p.out.subarray(oOff);
+    const outIdx = p.outIdx.subarray(p0, p1);
+    if (!convGemmWasm(p.x, xOff, pix, p1 - p0, p.taps, p.K, wp, p.M, bias, out, p.rowBase, outIdx)) {
+      convGemm(p.x, xOff, pix, p1 - p0, p.taps, p.K, wp, p.M, bias, out, p.rowBase, outIdx);
+    }
+    u = uEnd;
   }
 }
 
