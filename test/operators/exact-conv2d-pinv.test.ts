@@ -86,7 +86,7 @@ test("auto picks 'exact' for a mid-size 'valid' instance, keeps the factorisatio
   assert.equal(A.pinv(y2, { residual: false }).info.reused, false);
 });
 
-test("'exact': singular G is reported with an infinite condition estimate; auto avoids it; reflect refuses", () => {
+test("'exact': singular G is reported with an infinite condition estimate; auto avoids it; stride-2 padding refuses", () => {
   const w = randn([3, 1, 3, 3], { seed: 21, dtype: 'float64' });
   const A = conv2d(w, { inShape: [1, 30, 30], padding: 0 });
   assert.equal(chooseMethod(A), 'krylov');
@@ -94,13 +94,14 @@ test("'exact': singular G is reported with an infinite condition estimate; auto 
   assert.equal(r.info.status, 'singular');
   assert.equal(r.info.condEstimate, Infinity);
   assert.equal(r.info.converged, false);
-  const S = conv2d(randn([2, 2, 3, 3], { seed: 23, dtype: 'float64' }), { inShape: [2, 20, 20], padding: 1, paddingMode: 'reflect' });
+  const S = conv2d(randn([2, 2, 3, 3], { seed: 23, dtype: 'float64' }), { inShape: [2, 40, 40], padding: 1, stride: 2, paddingMode: 'reflect' });
   assert.equal(chooseMethod(S), 'krylov');
   assert.throws(() => chooseMethod(S, 'exact'), /method 'exact' needs a real 'valid' convolution or a square 'same' one/);
-  // 'same' (zeros) is solvable by 'exact' on request; auto keeps Krylov for it for now (AUTO_EXACT_SAME).
-  const Z = conv2d(randn([2, 2, 3, 3], { seed: 23, dtype: 'float64' }), { inShape: [2, 20, 20], padding: 1 });
-  assert.equal(chooseMethod(Z), 'krylov');
-  assert.equal(chooseMethod(Z, 'exact'), 'exact');
+  // Square 'same' (zeros, reflect, replicate) above the dense limit: auto takes the exact pad-ring solver.
+  for (const paddingMode of ['zeros', 'reflect', 'replicate'] as const) {
+    const Z = conv2d(randn([2, 2, 3, 3], { seed: 23, dtype: 'float64' }), { inShape: [2, 20, 20], padding: 1, paddingMode });
+    assert.equal(chooseMethod(Z), 'exact', paddingMode);
+  }
   const G = conv2d(randn([2, 1, 3, 3], { seed: 24, dtype: 'float64' }), { inShape: [2, 20, 20], groups: 2 });
   assert.throws(() => chooseMethod(G, 'exact'), /groups/);
 });

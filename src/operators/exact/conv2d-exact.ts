@@ -13,15 +13,16 @@ import { RingSameFactor } from './ring-same.js';
 
 /**
  * Largest capacitance system (unknowns on the pad ring, c·((n1+p)(n2+p) − n1n2)) that the 'same' path
- * factorises densely: c = 8, 64² has 2,080 (≈ 6 s LU on one core); beyond this an iterative ring solve would
- * be needed, which is not implemented.
+ * factorises densely (blocked LU, (2/3)R³ flops at ≈ 4 GFLOP/s on two cores): c = 8, 64² has 2,080 (≈ 1.5 s),
+ * c = 16, 64² and c = 8, 128² about 4,150 (≈ 12 s, 140 MB). Beyond this the iterative ring solves measured so
+ * far need over a thousand iterations at c = 32, 128² (docs/ISSUE9-APPROACHES.md), so 'auto' goes to Krylov.
  */
-export const SAME_RING_MAX = 2500;
+export const SAME_RING_MAX = 5000;
 
 /**
  * Why the exact ring solvers cannot handle `op`, or null when they can: real, groups 1, and either 'valid'
- * (no padding; any stride and dilation) or square 'same' (zeros padding with pads summing to d·(k−1) per
- * axis, stride 1, c_out = c_in, pad ring of at most {@link SAME_RING_MAX} unknowns).
+ * (no padding; any stride and dilation) or square 'same' (zeros, reflect or replicate padding with pads summing
+ * to d·(k−1) per axis, stride 1, c_out = c_in, pad ring of at most {@link SAME_RING_MAX} unknowns).
  *
  * @example `exactObstacle(conv2d(w, { inShape: [2, 8, 8] })) // null`
  */
@@ -31,7 +32,7 @@ export function exactObstacle(op: Conv2dOperator): string | null {
   const p = op.pads;
   if (!(p.top || p.bottom || p.left || p.right)) return null;
   const padStr = `padding [${p.top}, ${p.bottom}, ${p.left}, ${p.right}]`;
-  if (op.paddingMode !== 'zeros') return `${padStr} in mode '${op.paddingMode}' (reflect/replicate are not implemented)`;
+  if (op.paddingMode === 'circular') return `${padStr} in mode 'circular' (a circulant: use method 'fft')`;
   const [co, ci, kh, kw] = op.weight.shape as [number, number, number, number];
   if (op.stride[0] !== 1 || op.stride[1] !== 1) return `${padStr} with stride [${op.stride.join(', ')}] (padded convolutions need stride 1)`;
   if (co !== ci) return `${padStr} with c_out = ${co} ≠ c_in = ${ci} (padded convolutions need a square operator)`;
@@ -121,7 +122,7 @@ export class Conv2dExactPinv {
     const p = op.pads;
     if (p.top || p.bottom || p.left || p.right) {
       this.kind = 'same';
-      const f = new RingSameFactor({ weight, c: co, kh, kw, n1, n2, pt: p.top, pl: p.left, d1: op.dilation[0], d2: op.dilation[1] });
+      const f = new RingSameFactor({ weight, c: co, kh, kw, n1, n2, pt: p.top, pl: p.left, d1: op.dilation[0], d2: op.dilation[1], mode: op.paddingMode === 'circular' ? 'zeros' : op.paddingMode });
       this.factor = f;
       const i = f.info;
       this.info = { status: i.status, normC: i.normC, normALower: normLowerBound(op), condEstimate: i.condEstimate, ringSize: i.ringSize, setupMs: i.setupMs, bytes: i.bytes };

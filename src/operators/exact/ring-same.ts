@@ -1,14 +1,17 @@
 /**
- * Exact solve of a square zero-padded ('same'-type) real 2-D convolution, stride 1, by embedding it in the
- * torus of the padded size N = n + pads (docs/ISSUE9-APPROACHES.md):
+ * Exact solve of a square padded ('same'-type) real 2-D convolution, stride 1, with zeros, reflect or replicate
+ * padding, by embedding it in the torus of the padded size N = n + pads (docs/ISSUE9-APPROACHES.md):
  *
- *   A = S C P,  P: input → torus (the pad ring is forced to zero), C circular, S keeps the m = N − d(k−1)
- *   outputs that read the padded input without wrapping.
+ *   A = S C P,  P: input → torus (fills the pad ring: zeros, or copies of the interior pixels it mirrors),
+ *   C circular, S keeps the m = N − d(k−1) outputs that read the padded input without wrapping.
  *
- * With C invertible and t the unknown unobserved outputs (output ring T), the full torus input is
- * C⁻¹(Sᵀy + Tᵀt) and it must vanish on the input ring R: the capacitance system Γt = −R C⁻¹ Sᵀ y with
- * Γ = R C⁻¹ Tᵀ (square when c_out = c_in and the pads equal d(k−1): 'same'). Γ[(p,a),(q,b)] = K⁻¹(p − q)[a,b]
- * with K⁻¹ the kernel of C⁻¹ (one inverse 2-D FFT of Ĉ(f)⁻¹). Γ is real, dense and LU-factorised once; a solve
+ * With C invertible and t the unknown unobserved outputs (output ring T), the full torus field is
+ * u = C⁻¹(Sᵀy + Tᵀt) and it must be a padded image: on each pad pixel p, u(p) = 0 (zeros) or u(p) = u(src p)
+ * (reflect/replicate; src p is the interior pixel the pad copies). That is the capacitance system
+ * Γt = −(R − M) C⁻¹ Sᵀ y with Γ = (R − M) C⁻¹ Tᵀ, square when c_out = c_in and the pads sum to d(k−1):
+ * Γ[(p,a),(q,b)] = K⁻¹(p − q)[a,b] − K⁻¹(src p − q)[a,b] (second term only with a source), K⁻¹ the kernel of
+ * C⁻¹ (one inverse 2-D FFT of Ĉ(f)⁻¹). Γ is real, dense and LU-factorised once (blocked, GEMM on every
+ * thread: src/linalg/kernels/lu-blocked.ts); a solve
  * is then two FFT pairs plus two triangular solves, refined until ‖Ax̂ − y‖ ≤ tol·‖y‖ (for square A this bounds
  * the normal-equation residual ‖Aᵀ(Ax̂ − y)‖/(‖A‖‖y‖) by the same tol). When A is invertible, A⁻¹ = A⁺.
  * The dense Γ limits this to rings of a few thousand unknowns (c = 8, 64²: 2,080).
@@ -16,6 +19,8 @@
  * Internal grids are channel-innermost `[N1][N2][c]` complex; public arrays are PyTorch's `[c][n1][n2]`.
  */
 import { fft2Lanes } from './fft2-lanes.js';
+import { luBlockedReal, luBlockedSolve, luBlockedSolveTransposed } from '../../linalg/kernels/lu-blocked.js';
+import { allocShared } from '../../parallel/pool.js';
 
 /** Geometry and kernel of a square zero-padded convolution (float64, `[c][c][kh][kw]`). @example `{ weight: w, c: 2, kh: 3, kw: 3, n1: 8, n2: 8, pt: 1, pl: 1 }` */
 export interface SameConvSpec {
@@ -30,6 +35,8 @@ export interface SameConvSpec {
   /** Top and left pads (bottom/right are d·(k−1) minus these). */
   readonly pt: number;
   readonly pl: number;
+  /** How the pads are filled (default 'zeros'); reflect needs pads < n. */
+  readonly mode?: 'zeros' | 'reflect' | 'replicate';
   /** Dilation (default 1). */
   readonly d1?: number;
   readonly d2?: number;
@@ -84,6 +91,8 @@ export class RingSameFactor {
   private readonly cinv: Float64Array;
   /** Flat torus indices of the input ring (pads) and of the output ring (unobserved outputs). */
   private readonly inRing: Int32Array;
+  /** For each pad pixel, the flat torus index of the interior pixel it copies, or −1 (zeros). */
+  private readonly inSource: Int32Array;
   private readonly outRing: Int32Array;
   /** LU of Γ (row-major, R×R) with row pivots. */
   private readonly lu: Float64Array;
@@ -135,13 +144,19 @@ export class RingSameFactor {
     for (let f = 0; f < NN; f++) if (!cinvert(ch, 2 * f * cc, c, this.cinv, work)) this.singular = true;
     // Rings: input pads = torus rows/cols outside [pt, pt+n1) × [pl, pl+n2); outputs outside [0, m1) × [0, m2).
     const inR: number[] = [];
+    const inS: number[] = [];
     const outR: number[] = [];
+    const mode = spec.mode ?? 'zeros';
     for (let p1 = 0; p1 < N1; p1++)
       for (let p2 = 0; p2 < N2; p2++) {
-        if (!(p1 >= pt && p1 < pt + n1 && p2 >= pl && p2 < pl + n2)) inR.push(p1 * N2 + p2);
+        if (!(p1 >= pt && p1 < pt + n1 && p2 >= pl && p2 < pl + n2)) {
+          inR.push(p1 * N2 + p2);
+          inS.push(mode === 'zeros' ? -1 : (padSource(p1 - pt, n1, mode) + pt) * N2 + padSource(p2 - pl, n2, mode) + pl);
+        }
         if (!(p1 < n1 && p2 < n2)) outR.push(p1 * N2 + p2);
       }
     this.inRing = Int32Array.from(inR);
+    this.inSource = Int32Array.from(inS);
     this.outRing = Int32Array.from(outR);
     const R = c * inR.length;
     this.buf = new Float64Array(2 * NN * c);
@@ -149,25 +164,32 @@ export class RingSameFactor {
     // K⁻¹(s) = (1/N²) Σ_f Ĉ(f)⁻¹ e^{+2πi f·s/N}: real.
     const kinv = this.cinv.slice();
     fft2Lanes(kinv, N1, N2, cc, 1, { tmp: new Float64Array(kinv.length) });
-    const lu = new Float64Array(R * R);
-    // Γ[(p,a),(q,b)] = (C⁻¹ e_{q,b})(p)[a] = K⁻¹(p − q)[a,b].
+    const lu = allocShared(Float64Array, R * R);
+    // Γ[(p,a),(q,b)] = ((R − M) C⁻¹ e_{q,b})(p)[a] = K⁻¹(p − q)[a,b] − K⁻¹(src p − q)[a,b].
     for (let ip = 0; ip < inR.length; ip++) {
       const p = inR[ip]!;
       const p1 = Math.floor(p / N2);
       const p2 = p % N2;
+      const sp = inS[ip]!;
+      const sp1 = Math.floor(sp / N2);
+      const sp2 = sp % N2;
       for (let iq = 0; iq < outR.length; iq++) {
         const q = outR[iq]!;
-        const s1 = (p1 - Math.floor(q / N2) + N1) % N1;
-        const s2 = (p2 - (q % N2) + N2) % N2;
-        const kb = 2 * (s1 * N2 + s2) * cc;
+        const q1 = Math.floor(q / N2);
+        const q2 = q % N2;
+        const kb = 2 * (((p1 - q1 + N1) % N1) * N2 + ((p2 - q2 + N2) % N2)) * cc;
+        const ks = sp < 0 ? -1 : 2 * (((sp1 - q1 + N1) % N1) * N2 + ((sp2 - q2 + N2) % N2)) * cc;
         for (let a = 0; a < c; a++)
-          for (let b = 0; b < c; b++) lu[(ip * c + a) * R + iq * c + b] = kinv[kb + 2 * (a * c + b)]! / NN;
+          for (let b = 0; b < c; b++) {
+            const g = kinv[kb + 2 * (a * c + b)]! - (ks < 0 ? 0 : kinv[ks + 2 * (a * c + b)]!);
+            lu[(ip * c + a) * R + iq * c + b] = g / NN;
+          }
       }
     }
     this.piv = new Int32Array(R);
     let maxAbs = 0;
     for (let i = 0; i < lu.length; i++) maxAbs = Math.max(maxAbs, Math.abs(lu[i]!));
-    if (!luFactor(lu, R, this.piv, 1e-14 * maxAbs)) this.singular = true;
+    if (luBlockedReal(lu, R, this.piv, 1e-14 * maxAbs) > 0) this.singular = true;
     this.lu = lu;
     // cond(A) estimate: ‖C‖ (≥ ‖A‖) times ‖A⁻¹‖ from power steps on (AᵀA)⁻¹ = A⁻¹A⁻ᵀ (a lower bound of it).
     let cond = Infinity;
@@ -182,7 +204,8 @@ export class RingSameFactor {
         inv2 = Math.max(inv2, Math.sqrt(dot(xv, xv)));
         vv = xv;
       }
-      cond = normC * Math.sqrt(inv2);
+      // ‖A‖ ≤ ‖C‖·‖P‖, ‖P‖ = √(most copies of one pixel) (1 for zeros).
+      cond = normC * padNorm(this.inSource, N1 * N2) * Math.sqrt(inv2);
     }
     const status: RingSameInfo['status'] = this.singular || !Number.isFinite(cond) ? 'singular' : cond > 1e12 ? 'ill-conditioned' : 'ok';
     this.info = { status, normC, condEstimate: this.singular ? Infinity : cond, ringSize: R, setupMs: now() - t0, bytes: 8 * (lu.length + this.cinv.length + this.buf.length + this.tmp.length) };
@@ -234,8 +257,12 @@ export class RingSameFactor {
     const R = this.lu.length === 0 ? 0 : this.piv.length;
     const t = new Float64Array(R);
     const inR = this.inRing;
-    for (let k = 0; k < inR.length; k++) for (let a = 0; a < c; a++) t[k * c + a] = -buf[2 * (inR[k]! * c + a)]!;
-    luSolve(this.lu, R, this.piv, t);
+    const inS = this.inSource;
+    for (let k = 0; k < inR.length; k++) {
+      const sk = inS[k]!;
+      for (let a = 0; a < c; a++) t[k * c + a] = -buf[2 * (inR[k]! * c + a)]! + (sk < 0 ? 0 : buf[2 * (sk * c + a)]!);
+    }
+    luBlockedSolve(this.lu, R, this.piv, t);
     place();
     const outR = this.outRing;
     for (let k = 0; k < outR.length; k++) for (let a = 0; a < c; a++) buf[2 * (outR[k]! * c + a)] = t[k * c + a]!;
@@ -246,8 +273,9 @@ export class RingSameFactor {
   }
 
   /**
-   * z = A⁻ᵀx without refinement: Aᵀ = Pᵀ Cᵀ Sᵀ, so Sᵀz = C⁻ᵀ(Px + Rᵀs) with s on the input ring chosen to
-   * make it vanish on the output ring: Γᵀ s = −T C⁻ᵀ P x (the same LU, transposed).
+   * z = A⁻ᵀx without refinement: Aᵀ = Pᵀ Cᵀ Sᵀ and the torus fields v with Pᵀv = x are Ex + (Rᵀ − EM'ᵀ)s
+   * (E places the interior, M' maps it to the pads it fills), so Sᵀz = C⁻ᵀ(Ex + (Rᵀ − EM'ᵀ)s) with s on the
+   * pad ring chosen to make it vanish on the output ring: Γᵀ s = −T C⁻ᵀ E x (the same LU, transposed).
    */
   private solveTransposedOnce(x: Float64Array): Float64Array {
     const { N2, m1, m2 } = this;
@@ -263,21 +291,43 @@ export class RingSameFactor {
     const s = new Float64Array(R);
     const outR = this.outRing;
     for (let k = 0; k < outR.length; k++) for (let a = 0; a < c; a++) s[k * c + a] = -buf[2 * (outR[k]! * c + a)]!;
-    luSolveTransposed(this.lu, R, this.piv, s);
+    luBlockedSolveTransposed(this.lu, R, this.piv, s);
     place();
     const inR = this.inRing;
-    for (let k = 0; k < inR.length; k++) for (let a = 0; a < c; a++) buf[2 * (inR[k]! * c + a)] = s[k * c + a]!;
+    const inS = this.inSource;
+    for (let k = 0; k < inR.length; k++) {
+      const sk = inS[k]!;
+      for (let a = 0; a < c; a++) {
+        buf[2 * (inR[k]! * c + a)] += s[k * c + a]!;
+        if (sk >= 0) buf[2 * (sk * c + a)] -= s[k * c + a]!;
+      }
+    }
     this.applyCinv(true);
     const z = new Float64Array(c * m1 * m2);
     for (let a = 0; a < c; a++) for (let i = 0; i < m1; i++) for (let j = 0; j < m2; j++) z[(a * m1 + i) * m2 + j] = buf[2 * ((i * N2 + j) * c + a)]!;
     return z;
   }
 
-  /** y = A x (direct zero-padded cross-correlation, float64). @example `f.applyA(x, out)` */
+  /** y = A x (direct padded cross-correlation in the spec's padding mode, float64). @example `f.applyA(x, out)` */
   applyA(x: Float64Array, out: Float64Array): void {
     const { c, kh, kw, n1, n2, pt, pl, weight } = this.spec;
     const d1 = this.spec.d1 ?? 1;
     const d2 = this.spec.d2 ?? 1;
+    const mode = this.spec.mode ?? 'zeros';
+    const { N1, N2 } = this;
+    // The padded image on [N1][N2] per channel (rows/cols beyond the input filled by the mode).
+    const xp = new Float64Array(c * N1 * N2);
+    for (let ch = 0; ch < c; ch++)
+      for (let r = 0; r < N1; r++) {
+        const i = r - pt;
+        const si = i >= 0 && i < n1 ? i : mode === 'zeros' ? -1 : padSource(i, n1, mode);
+        if (si < 0) continue;
+        for (let q = 0; q < N2; q++) {
+          const j = q - pl;
+          const sj = j >= 0 && j < n2 ? j : mode === 'zeros' ? -1 : padSource(j, n2, mode);
+          if (sj >= 0) xp[(ch * N1 + r) * N2 + q] = x[(ch * n1 + si) * n2 + sj]!;
+        }
+      }
     out.fill(0);
     for (let o = 0; o < c; o++)
       for (let i = 0; i < c; i++)
@@ -285,14 +335,10 @@ export class RingSameFactor {
           for (let v = 0; v < kw; v++) {
             const k = weight[((o * c + i) * kh + u) * kw + v]!;
             if (k === 0) continue;
-            const du = u * d1 - pt;
-            const dv = v * d2 - pl;
-            const j0 = Math.max(0, -dv);
-            const j1 = Math.min(n2, n2 - dv);
-            for (let a = Math.max(0, -du); a < Math.min(n1, n1 - du); a++) {
-              const xo = (i * n1 + a + du) * n2 + dv;
+            for (let a = 0; a < n1; a++) {
+              const xo = (i * N1 + a + u * d1) * N2 + v * d2;
               const yo = (o * n1 + a) * n2;
-              for (let b = j0; b < j1; b++) out[yo + b] += k * x[xo + b]!;
+              for (let b = 0; b < n2; b++) out[yo + b] += k * xp[xo + b]!;
             }
           }
   }
@@ -445,86 +491,17 @@ function cinvert(src: Float64Array, off: number, c: number, dst: Float64Array, w
   return ok;
 }
 
-/** In-place LU with partial pivoting of the n×n row-major `a`; false when a pivot is below `tiny`. */
-function luFactor(a: Float64Array, n: number, piv: Int32Array, tiny: number): boolean {
-  let ok = true;
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    let best = Math.abs(a[k * n + k]!);
-    for (let i = k + 1; i < n; i++) {
-      const m = Math.abs(a[i * n + k]!);
-      if (m > best) {
-        best = m;
-        p = i;
-      }
-    }
-    piv[k] = p;
-    if (!(best > tiny)) {
-      ok = false;
-      continue;
-    }
-    if (p !== k) {
-      const rk = a.subarray(k * n, (k + 1) * n);
-      const rp = a.subarray(p * n, (p + 1) * n);
-      const t = Float64Array.from(rk);
-      rk.set(rp);
-      rp.set(t);
-    }
-    const inv = 1 / a[k * n + k]!;
-    for (let i = k + 1; i < n; i++) {
-      const l = a[i * n + k]! * inv;
-      a[i * n + k] = l;
-      if (l === 0) continue;
-      const ro = i * n;
-      const ko = k * n;
-      for (let j = k + 1; j < n; j++) a[ro + j] = a[ro + j]! - l * a[ko + j]!;
-    }
-  }
-  return ok;
+/** The in-range index that logical index i copies under reflect or replicate padding (i itself when in range). */
+function padSource(i: number, n: number, mode: 'reflect' | 'replicate' | 'zeros'): number {
+  if (i >= 0 && i < n) return i;
+  if (mode === 'replicate') return i < 0 ? 0 : n - 1;
+  return i < 0 ? -i : 2 * (n - 1) - i;
 }
 
-/** Solves (PᵀLU)ᵀx = b in place, i.e. Uᵀ Lᵀ P x = b. */
-function luSolveTransposed(a: Float64Array, n: number, piv: Int32Array, b: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let j = 0; j < i; j++) s -= a[j * n + i]! * b[j]!;
-    b[i] = s / a[i * n + i]!;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i]!;
-    for (let j = i + 1; j < n; j++) s -= a[j * n + i]! * b[j]!;
-    b[i] = s;
-  }
-  for (let k = n - 1; k >= 0; k--) {
-    const p = piv[k]!;
-    if (p !== k) {
-      const t = b[k]!;
-      b[k] = b[p]!;
-      b[p] = t;
-    }
-  }
-}
-
-/** Solves LUx = Pb in place. */
-function luSolve(a: Float64Array, n: number, piv: Int32Array, b: Float64Array): void {
-  for (let k = 0; k < n; k++) {
-    const p = piv[k]!;
-    if (p !== k) {
-      const t = b[k]!;
-      b[k] = b[p]!;
-      b[p] = t;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    const ro = i * n;
-    for (let j = 0; j < i; j++) s -= a[ro + j]! * b[j]!;
-    b[i] = s;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i]!;
-    const ro = i * n;
-    for (let j = i + 1; j < n; j++) s -= a[ro + j]! * b[j]!;
-    b[i] = s / a[ro + i]!;
-  }
+/** ‖P‖ of the padding map: √(largest number of torus pixels holding one input pixel). */
+function padNorm(src: Int32Array, size: number): number {
+  const count = new Uint16Array(size);
+  let most = 1;
+  for (let k = 0; k < src.length; k++) if (src[k]! >= 0) most = Math.max(most, 1 + ++count[src[k]!]!);
+  return Math.sqrt(most);
 }

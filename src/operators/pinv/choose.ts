@@ -1,8 +1,9 @@
 /**
  * Which pseudo-inverse path `Conv2dOperator.pinv` takes: the exact FFT path whenever the operator is a
  * circulant (circular padding, stride dividing the size), the dense SVD for small operators, the exact ring
- * solver (exact/) for larger real 'valid' convolutions (padding 0, groups 1, c_out ≤ c_in·s², undamped), and
- * the Krylov path otherwise ('same' and other padded non-circular convolutions today).
+ * solver (exact/) for larger real 'valid' convolutions (padding 0, groups 1, c_out ≤ c_in·s², undamped) and
+ * square padded ones (zeros/reflect/replicate 'same', stride 1, pad ring ≤ SAME_RING_MAX unknowns), and the
+ * Krylov path otherwise.
  */
 import { AdjointError } from '../../errors.js';
 import type { Conv2dOperator } from '../conv2d.js';
@@ -10,24 +11,13 @@ import { circularFftObstacle } from './circular-fft.js';
 import { DENSE_AUTO_MAX_UNKNOWNS, DENSE_MAX_ENTRIES } from './dense.js';
 import { exactObstacle, exactWellPosed } from '../exact/conv2d-exact.js';
 
-/**
- * Whether 'auto' also takes the exact pad-ring solver for square 'same' convolutions (explicit
- * `method: 'exact'` always can). Off for now: the existing suite pins 'auto' → 'krylov' for 'same' above the
- * dense limit (test/operators/pinv-krylov.test.ts); switching it on is this one line plus that assertion.
- */
-const AUTO_EXACT_SAME = false;
-
-function isPadded(op: Conv2dOperator): boolean {
-  const p = op.pads;
-  return p.top + p.bottom + p.left + p.right > 0;
-}
 
 /** A pseudo-inverse method; 'auto' picks one. @example `const m: ConvPinvMethod = 'fft';` */
 export type ConvPinvMethod = 'auto' | 'fft' | 'dense' | 'exact' | 'krylov';
 
 /**
  * Resolves `method` for `op`: 'auto' → 'fft' when exact, else 'dense' up to {@link DENSE_AUTO_MAX_UNKNOWNS}
- * unknowns, else 'exact' (ring solver) for a well-posed real 'valid' convolution when undamped, else
+ * unknowns, else 'exact' (ring solver) for a well-posed real 'valid' or square 'same' convolution when undamped, else
  * 'krylov'. An explicit method that cannot apply throws, saying why.
  *
  * @example `chooseMethod(A, 'auto') // 'fft'`
@@ -47,7 +37,7 @@ export function chooseMethod(op: Conv2dOperator, method: ConvPinvMethod = 'auto'
   }
   if (method === 'exact') {
     const why = exactObstacle(op);
-    if (why !== null) throw new AdjointError(`${fn}: method 'exact' needs a real 'valid' convolution or a square 'same' one (zeros, stride 1, c_out = c_in), groups 1: ${why}`, 'method');
+    if (why !== null) throw new AdjointError(`${fn}: method 'exact' needs a real 'valid' convolution or a square 'same' one (zeros/reflect/replicate, stride 1, c_out = c_in), groups 1: ${why}`, 'method');
     if (damp !== 0) throw new AdjointError(`${fn}: method 'exact' solves the undamped problem; use 'krylov', 'dense' or 'fft' with damp`, 'method');
     return 'exact';
   }
@@ -56,6 +46,6 @@ export function chooseMethod(op: Conv2dOperator, method: ConvPinvMethod = 'auto'
   if (circularFftObstacle(op) === null) return 'fft';
   if (op.inSize <= DENSE_AUTO_MAX_UNKNOWNS && op.outSize <= 4 * DENSE_AUTO_MAX_UNKNOWNS) return 'dense';
   // c_out > c_in·s²: G = CCᵀ is singular and the ring solver would only give a regularised answer.
-  if (damp === 0 && exactObstacle(op) === null && exactWellPosed(op) && (AUTO_EXACT_SAME || !isPadded(op))) return 'exact';
+  if (damp === 0 && exactObstacle(op) === null && exactWellPosed(op)) return 'exact';
   return 'krylov';
 }
