@@ -1,8 +1,10 @@
 /**
  * Kernels behind `pinv`, `lstsq` and `cond`: an in-place Gauss–Jordan inverse (the certified fast path of `pinv`
- * for well-conditioned square matrices) and the assembly X = V·Σ⁺·Uᴴ from an SVD, restricted to the kept
- * singular values. float64 arithmetic, split re/im (`xi` null for real input).
+ * for well-conditioned square matrices; complex matrices of order ≥ 6 run on the WebAssembly SIMD kernel of
+ * complex-gauss-jordan.ts) and the assembly X = V·Σ⁺·Uᴴ from an SVD, restricted to the kept singular values.
+ * float64 arithmetic, split re/im (`xi` null for real input).
  */
+import { complexGaussJordan, type ComplexGaussJordan } from './complex-gauss-jordan.js';
 
 /**
  * Inverts the n×n matrix X (row-major, split re/im) in place by Gauss–Jordan elimination with partial pivoting
@@ -17,6 +19,24 @@
  * ```
  */
 export function gaussJordanInverse(n: number, xr: Float64Array, xi: Float64Array | null, perm: Int32Array, minPivot = 0): boolean {
+  if (xi && n >= SIMD_MIN_N) {
+    // A workspace of its own (slot 1), so that callers holding data in the shared slot-0 workspace are unaffected.
+    const w = complexGaussJordan(n, 1);
+    if (w.simd) return viaWorkspace(w, n, xr, xi, minPivot);
+  }
+  return gaussJordanInverseJs(n, xr, xi, perm, minPivot);
+}
+
+/**
+ * {@link gaussJordanInverse} on the plain-JS kernels only (the fallback of the SIMD workspace).
+ *
+ * @example
+ * ```ts
+ * const x = new Float64Array([2, 0, 0, 4]);
+ * gaussJordanInverseJs(2, x, null, new Int32Array(2)); // x = [0.5, 0, 0, 0.25]
+ * ```
+ */
+export function gaussJordanInverseJs(n: number, xr: Float64Array, xi: Float64Array | null, perm: Int32Array, minPivot = 0): boolean {
   if (xi) return gaussJordanComplex(n, xr, xi, perm, minPivot * minPivot);
   for (let k = 0; k < n; k++) {
     let p = k;
@@ -61,6 +81,24 @@ export function gaussJordanInverse(n: number, xr: Float64Array, xi: Float64Array
       xr[I + k] = xr[I + p]!;
       xr[I + p] = t;
     }
+  }
+  return true;
+}
+
+/** From this order on, complex inverses run on the WebAssembly SIMD kernel (copying in and out is O(n²)). */
+const SIMD_MIN_N = 6;
+
+/** The complex inverse through the SIMD workspace: same pivots and contract as {@link gaussJordanComplex}. */
+function viaWorkspace(w: ComplexGaussJordan, n: number, xr: Float64Array, xi: Float64Array, minPivot: number): boolean {
+  const { ld, re, im } = w;
+  for (let i = 0; i < n; i++) {
+    re.set(xr.subarray(i * n, (i + 1) * n), i * ld);
+    im.set(xi.subarray(i * n, (i + 1) * n), i * ld);
+  }
+  if (!w.invert(minPivot)) return false;
+  for (let i = 0; i < n; i++) {
+    xr.set(re.subarray(i * ld, i * ld + n), i * n);
+    xi.set(im.subarray(i * ld, i * ld + n), i * n);
   }
   return true;
 }

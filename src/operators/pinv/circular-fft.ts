@@ -7,10 +7,13 @@
  * those of the blocks, so A⁺ is block-diagonal too, with ONE cut-off for the whole operator:
  * keep σ > max(atol, rtol·σ₁(A)), σ₁(A) = max_g σ₁(B(g)); a frequency whose values all fall below contributes 0.
  *
- * The factorisation is computed once: blocks from the kernel taps (cheaper than a padded FFT of K for small
- * kernels), a certified Gauss–Jordan inverse for the square blocks provably far above every possible cut-off,
- * and a batched SVD for the rest. Real signals need only the half spectrum (B(−g) = conj B(g) up to a column
- * permutation). Applying to a new y then costs one rfft2, one matrix–vector product per frequency and one irfft2.
+ * The factorisation is computed once, in one fused pass over the frequencies (split across threads): each block
+ * is evaluated from the kernel taps (cheaper than a padded FFT of K for small kernels) straight into a
+ * per-thread workspace and, when square, inverted there by Gauss–Jordan (WebAssembly SIMD); the inverse is kept
+ * only where 1/‖B⁻¹‖_F proves every σ far above every possible cut-off. A batched SVD settles the rest (all
+ * blocks when the cut-off is so high that no inverse could qualify, as float32's default on large operators).
+ * Real signals need only the half spectrum (B(−g) = conj B(g) up to a column permutation). Applying to a new y
+ * then costs one rfft2, one matrix–vector product per frequency (all items of a batch at once) and one irfft2.
  */
 import { AdjointError, argError } from '../../errors.js';
 import { irfftn, rfftn } from '../../fft/api.js';
@@ -20,7 +23,7 @@ import { isComplex, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
-import { columnSums, type BlockGeometry } from './circular-kernels.js';
+import { blocksAt, columnSums, columnSumsSplit, columnSumsSplitLength, FAST_KAPPA_MAX, FAST_MARGIN, type BlockGeometry } from './circular-kernels.js';
 import './tasks.js';
 
 /** Cut-off and damping options shared by the pseudo-inverse paths. @example `{ rtol: 1e-12 }` */
@@ -193,26 +196,36 @@ export class CircularPinv {
     const [s1, s2] = op.stride;
     const geom = geometry(cout, cin, kh, kw, n1, n2, s1, s2, op.dilation[0], op.dilation[1], op.pads.top, op.pads.left);
     this.geom = geom;
-    this.sharedGeom = allocSharedCopy(geom);
     const m1 = geom[6]!, m2 = geom[7]!, g2h = geom[14]!;
     const rows = cout;
     const cols = cin * s1 * s2;
     const k = Math.min(rows, cols);
     const w = denseWeight(op);
     for (let i = 0; i < w.length; i++) if (!Number.isFinite(w[i]!)) throw argError(fn, 'weight', 'finite kernel entries', 'a NaN or Inf');
-    const { blocks, fro, count } = evaluateBlocks(geom, w);
+    const colSums = columnSumsSplit(geom, w, allocShared(Float64Array, columnSumsSplitLength(geom)));
+    this.sharedGeom = allocSharedCopy(geom);
+    const count = m1 * g2h;
     const scale = Math.sqrt(s1 * s2);
     const size = rows * cols * 2;
+    // One fused pass: each block is evaluated into a per-thread workspace, its norm recorded and, when square
+    // and undamped, inverted right there (scale·B⁻¹ into P). Which inverses are kept is decided below.
     const P = allocShared(Float64Array, count * size);
-    const ok = allocShared(Uint8Array, count);
+    const fro = allocShared(Float64Array, count);
+    const done = allocShared(Uint8Array, count);
     const sminLo = allocShared(Float64Array, count);
+    const kappa = allocShared(Float64Array, count);
+    // An inverse is kept only when σ_min(B) ≥ sminLo > FAST_MARGIN·cutUpper ≥ FAST_MARGIN·rtol·‖B‖_F, but
+    // σ_min(B) ≤ ‖B‖_F/√n: with rtol·FAST_MARGIN·√n ≥ 1 (float32's default rtol on large operators) none can
+    // pass, so skip the inverses and let the SVD decide every block.
+    const invert = damp === 0 && rows === cols && rtol * FAST_MARGIN * Math.sqrt(rows) < 1;
+    parallelFor('convPinvFactor', count, [this.sharedGeom, colSums, P, fro, done, sminLo, kappa, invert, scale], { minPerThread: 16 });
     let froMax = 0;
     for (let g = 0; g < count; g++) froMax = Math.max(froMax, Math.sqrt(fro[g]!));
-    // Every possible cut-off is below this: σ₁(A) ≤ max_g ‖B(g)‖_F.
+    // Every possible cut-off is below this: σ₁(A) ≤ max_g ‖B(g)‖_F. An inverse is kept only when its certified
+    // σ_min bound clears it by FAST_MARGIN and the block is well conditioned (forward error ~ κ·ε).
     const cutUpper = Math.max(atol, rtol * froMax);
-    if (damp === 0 && rows === cols && froMax > 0) {
-      parallelFor('convPinvFastInverse', count, [rows, blocks, P, ok, sminLo, cutUpper, scale], { minPerThread: 16 });
-    }
+    const ok = new Uint8Array(count);
+    for (let g = 0; g < count; g++) ok[g] = done[g] === 1 && kappa[g]! <= FAST_KAPPA_MAX && sminLo[g]! > FAST_MARGIN * cutUpper ? 1 : 0;
     const rest: number[] = [];
     for (let g = 0; g < count; g++) if (ok[g] === 0 && fro[g]! > 0) rest.push(g);
     // Bounds on σ₁(A) from the fast blocks: ‖B‖_F/√k ≤ σ₁(B) ≤ ‖B‖_F.
@@ -225,6 +238,7 @@ export class CircularPinv {
       hi = Math.max(hi, f);
     }
     const nr = rest.length;
+    const tInter = invert && nr > 0 ? columnSums(geom, w) : new Float64Array(0);
     const idx = allocShared(Int32Array, nr);
     idx.set(rest);
     // The SVDs, in chunks to bound the temporaries (linalg's batched svd splits each chunk across threads).
@@ -235,7 +249,8 @@ export class CircularPinv {
     for (let c0 = 0; c0 < nr; c0 += chunk) {
       const c1 = Math.min(nr, c0 + chunk);
       const batch = new Float64Array((c1 - c0) * size);
-      for (let i = c0; i < c1; i++) batch.set(blocks.subarray(rest[i]! * size, (rest[i]! + 1) * size), (i - c0) * size);
+      if (invert) blocksAt(geom, tInter, rest, batch, c0, c1);
+      else for (let i = c0; i < c1; i++) batch.set(P.subarray(rest[i]! * size, (rest[i]! + 1) * size), (i - c0) * size);
       const r = svd(new Tensor(batch, [c1 - c0, rows, cols], 'complex128'), { fullMatrices: false });
       S.set(toFloat64(r.S), c0 * k);
       U.set(toFloat64(r.U), c0 * rows * k * 2);
@@ -256,7 +271,7 @@ export class CircularPinv {
         const cand: number[] = [];
         for (let g = 0; g < count; g++) if (ok[g] === 1 && Math.sqrt(fro[g]!) > lo) cand.push(g);
         const batch = new Float64Array(cand.length * size);
-        cand.forEach((g, i) => batch.set(blocks.subarray(g * size, (g + 1) * size), i * size));
+        blocksAt(geom, tInter, cand, batch, 0, cand.length);
         const sv = toFloat64(svdvals(new Tensor(batch, [cand.length, rows, cols], 'complex128')));
         let m = lo;
         for (let i = 0; i < cand.length; i++) m = Math.max(m, sv[i * k]!);

@@ -1,11 +1,17 @@
 /**
- * Kernels of the circular-convolution pseudo-inverse (pure functions over Float64Arrays, interleaved re/im):
- * the per-frequency blocks B(g) evaluated from the kernel taps, the certified Gauss–Jordan fast path that
- * inverts the blocks which are provably far above the cut-off, and the per-frequency products that apply the
- * stored pseudo-inverses. pinv/tasks.ts registers the hot loops as parallel tasks so that `parallelFor` can
- * split the frequencies across worker threads.
+ * Kernels of the circular-convolution pseudo-inverse (pure functions over Float64Arrays): the per-frequency
+ * blocks B(g) evaluated from the kernel taps, the fused factorisation pass (each block built in a per-thread
+ * workspace and, when it may qualify, inverted there by the certified Gauss–Jordan fast path), the assembly of
+ * SVD'd blocks and the per-frequency products that apply the stored pseudo-inverses. The hot loops run on
+ * WebAssembly SIMD kernels (circular-block.wat here, complex-gauss-jordan.wat in linalg/kernels) with plain-JS
+ * fallbacks (`ADJOINT_NO_WASM=1` forces them). pinv/tasks.ts registers the loops as parallel tasks so that
+ * `parallelFor` can split the frequencies across worker threads.
+ *
+ * Stored pseudo-inverse blocks P(g) (cols × rows) are split: the cols·rows real parts, then the imaginary parts.
  */
-import { gaussJordanInverse } from '../../linalg/kernels/pinv.js';
+import { complexGaussJordan, type CertifiedInverseNorms } from '../../linalg/kernels/complex-gauss-jordan.js';
+import { compileWasm, wasmDisabled } from '../../wasm/load.js';
+import { WASM_BASE64 as BLOCK_WASM } from './circular-block.wasm.js';
 
 /** Condition bound above which the Gauss–Jordan inverse is not trusted (forward error ~ κ·ε ≤ 1e6·ε, as the SVD's). @example `FAST_KAPPA_MAX // 1e6` */
 export const FAST_KAPPA_MAX = 1e6;
@@ -114,64 +120,290 @@ export function blockSpectrum(geom: BlockGeometry, t: Float64Array, out: Float64
 }
 
 /**
- * The certified fast path for square blocks g in [start, end): inverts B(g) (n×n, interleaved, from `blocks`)
- * by Gauss–Jordan and writes scale·B(g)⁻¹ into `out` with `ok[g] = 1` only when σ_min(B) ≥ 1/‖B⁻¹‖_F exceeds
- * FAST_MARGIN·cutUpper and ‖B‖_F·‖B⁻¹‖_F ≤ FAST_KAPPA_MAX; otherwise `ok[g] = 0` (the SVD must decide).
- * `cutUpper` must bound the true cut-off from above. Also writes 1/‖B⁻¹‖_F into `sminLo[g]`.
+ * Writes block g = g1·g2h + g2 (cout × cin·s1·s2, see {@link blockSpectrum}) into `re`/`im`, row-major with
+ * leading dimension `ld`, from the column sums `t`; `e1` is scratch of 2·kh. Returns ‖B(g)‖_F².
+ *
+ * @example `const fro2 = fillBlock(geom, t, g, re, im, ld, new Float64Array(2 * kh))`
+ */
+export function fillBlock(geom: BlockGeometry, t: Float64Array, g: number, re: Float64Array, im: Float64Array, ld: number, e1: Float64Array): number {
+  const cout = geom[0]!, cin = geom[1]!, kh = geom[2]!, n1 = geom[4]!, m1 = geom[6]!, m2 = geom[7]!;
+  const s1 = geom[8]!, s2 = geom[9]!, d1 = geom[10]!, top = geom[12]!, g2h = geom[14]!;
+  const scale = 1 / Math.sqrt(s1 * s2);
+  const oc = cout * cin;
+  const g1 = Math.floor(g / g2h);
+  const g2 = g - g1 * g2h;
+  let fr = 0;
+  for (let b = 0; b < s2; b++) {
+    const tb = (g2 + b * m2) * oc * kh;
+    for (let a = 0; a < s1; a++) {
+      const f1 = g1 + a * m1;
+      for (let u = 0; u < kh; u++) {
+        const th = (2 * Math.PI * (((f1 * (u * d1 - top)) % n1) + n1)) / n1;
+        e1[2 * u] = Math.cos(th) * scale;
+        e1[2 * u + 1] = Math.sin(th) * scale;
+      }
+      const colBase = (a * s2 + b) * cin;
+      for (let o = 0; o < cout; o++) {
+        const row = o * ld + colBase;
+        let q = 2 * (tb + o * cin * kh);
+        for (let c = 0; c < cin; c++) {
+          let sr = 0;
+          let si = 0;
+          for (let u = 0; u < kh; u++, q += 2) {
+            const tr = t[q]!, ti = t[q + 1]!;
+            const er = e1[2 * u]!, ei = e1[2 * u + 1]!;
+            sr += tr * er - ti * ei;
+            si += tr * ei + ti * er;
+          }
+          re[row + c] = sr;
+          im[row + c] = si;
+          fr += sr * sr + si * si;
+        }
+      }
+    }
+  }
+  return fr;
+}
+
+/**
+ * The column sums of {@link columnSums} that the half-spectrum blocks use, in the layout of the SIMD block
+ * kernel: column frequency f2 = g2 + b·m2 (g2 < g2h, b < s2) in slot b·g2h + g2; split re/im (all real parts,
+ * then all imaginary parts), each ordered [slot][u][o][c]. Written into `out` (length
+ * 2·s2·g2h·kh·cout·cin) when given, e.g. shared memory.
+ *
+ * @example `const ts = columnSumsSplit(geom, w)`
+ */
+export function columnSumsSplit(geom: BlockGeometry, w: Float64Array, out?: Float64Array): Float64Array {
+  const cout = geom[0]!, cin = geom[1]!, kh = geom[2]!, kw = geom[3]!, n2 = geom[5]!, m2 = geom[7]!, s2 = geom[9]!, d2 = geom[11]!, left = geom[13]!, g2h = geom[14]!;
+  const oc = cout * cin;
+  const half = s2 * g2h * kh * oc;
+  const o = out ?? new Float64Array(2 * half);
+  const er = new Float64Array(kw);
+  const ei = new Float64Array(kw);
+  for (let b = 0; b < s2; b++) {
+    for (let g2 = 0; g2 < g2h; g2++) {
+      const f2 = g2 + b * m2;
+      const slot = b * g2h + g2;
+      for (let v = 0; v < kw; v++) {
+        const th = (2 * Math.PI * (((f2 * (v * d2 - left)) % n2) + n2)) / n2;
+        er[v] = Math.cos(th);
+        ei[v] = Math.sin(th);
+      }
+      for (let u = 0; u < kh; u++) {
+        const dst = (slot * kh + u) * oc;
+        for (let q = 0; q < oc; q++) {
+          let re = 0;
+          let im = 0;
+          const kb = (q * kh + u) * kw;
+          for (let v = 0; v < kw; v++) {
+            const kv = w[kb + v]!;
+            re += kv * er[v]!;
+            im += kv * ei[v]!;
+          }
+          o[dst + q] = re;
+          o[half + dst + q] = im;
+        }
+      }
+    }
+  }
+  return o;
+}
+
+/** Length of the {@link columnSumsSplit} array. @example `columnSumsSplitLength(geom)` */
+export function columnSumsSplitLength(geom: BlockGeometry): number {
+  return 2 * geom[9]! * geom[14]! * geom[2]! * geom[0]! * geom[1]!;
+}
+
+interface FillExports {
+  fill: (cout: number, cin: number, kh: number, ld: number, dr: number, di: number, colBase: number, tr: number, ti: number, e1: number) => void;
+}
+
+const fillers = new WeakMap<WebAssembly.Memory, FillExports | null>();
+
+/** The SIMD block kernel instantiated on the workspace's memory, or null. */
+function filler(memory: WebAssembly.Memory): FillExports | null {
+  let f = fillers.get(memory);
+  if (f !== undefined) return f;
+  const mod = compileWasm('circular-block', BLOCK_WASM);
+  f = mod ? (new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as FillExports) : null;
+  fillers.set(memory, f);
+  return f;
+}
+
+/**
+ * The fused factorisation pass over blocks g in [start, end): evaluates B(g) (from `ts`, the column sums in
+ * {@link columnSumsSplit} layout) straight into a per-thread workspace, writes ‖B(g)‖_F² into `fro[g]` and,
+ * when `invert` (square blocks, no damping), inverts it there by Gauss–Jordan (WebAssembly SIMD where
+ * available) after scaling by its largest |re| + |im| = mx. For an inverted block it writes scale·B(g)⁻¹ into
+ * `out` (block g: the cols × rows real parts, then the imaginary parts), `done[g] = 1`,
+ * `sminLo[g]` = mx/‖(B/mx)⁻¹‖_F ≤ σ_min(B) and `kappa[g]` = ‖B‖_F·‖B⁻¹‖_F; else `done[g] = 0` and slot g
+ * of `out` is left as it was. Without `invert` (or for rectangular blocks) slot g of `out` receives B(g) itself,
+ * interleaved (for the SVD, before the assembly overwrites it). Whether an inverse is *kept* is decided afterwards, once the bound on σ₁(A) (the largest
+ * ‖B‖_F) is known: kept iff kappa ≤ FAST_KAPPA_MAX and sminLo > FAST_MARGIN·cutUpper.
  *
  * @example
  * ```ts
- * fastInverseRange(32, blocks, out, ok, sminLo, cutUpper, 1, 0, nBlocks);
+ * factorRange(geom, columnSumsSplit(geom, w), out, fro, done, sminLo, kappa, true, 1, 0, nBlocks);
  * ```
  */
-export function fastInverseRange(n: number, blocks: Float64Array, out: Float64Array, ok: Uint8Array, sminLo: Float64Array, cutUpper: number, scale: number, start: number, end: number): void {
-  const nn = n * n;
-  const xr = new Float64Array(nn);
-  const xi = new Float64Array(nn);
-  const perm = new Int32Array(n);
+export function factorRange(
+  geom: BlockGeometry,
+  ts: Float64Array,
+  out: Float64Array,
+  fro: Float64Array,
+  done: Uint8Array,
+  sminLo: Float64Array,
+  kappa: Float64Array,
+  invert: boolean,
+  scale: number,
+  start: number,
+  end: number,
+): void {
+  const rows = geom[0]!, cin = geom[1]!, kh = geom[2]!, n1 = geom[4]!, m1 = geom[6]!;
+  const s1 = geom[8]!, s2 = geom[9]!, d1 = geom[10]!, top = geom[12]!, g2h = geom[14]!;
+  const cols = cin * s1 * s2;
+  const n = rows;
+  const nn = rows * cols;
+  const oc = rows * cin;
+  const half = s2 * g2h * kh * oc;
+  // Square blocks are built in the Gauss–Jordan workspace (by the SIMD block kernel when there is one).
+  const ws = rows === cols ? complexGaussJordan(n) : null;
+  const ld = ws ? ws.ld : cols;
+  let fill: FillExports | null = null;
+  let tOff = 0;
+  let eOff = 0;
+  let e1: Float64Array;
+  let tInter: Float64Array | null = null;
+  // (Column sums beyond 256 MiB stay in JS: the workspace's 32-bit memory would have to hold them per thread.)
+  if (ws !== null && ws.memory !== null && 16 * half <= 2 ** 28 && (fill = filler(ws.memory)) !== null) {
+    // The column sums travel into the workspace's memory once per call; e1 (kh complex) sits after them.
+    const base = ws.scratch(2 * half * 8 + 16 * kh + 16);
+    tOff = base;
+    eOff = base + 2 * half * 8;
+    new Float64Array(ws.memory.buffer, tOff, 2 * half).set(ts);
+    e1 = new Float64Array(ws.memory.buffer, eOff, 2 * kh);
+  } else {
+    e1 = new Float64Array(2 * kh);
+    tInter = interleavedFromSplit(geom, ts);
+  }
+  const reJs = ws ? null : new Float64Array(nn);
+  const imJs = ws ? null : new Float64Array(nn);
+  const sc = 1 / Math.sqrt(s1 * s2);
+  const norms: CertifiedInverseNorms = { fro2: 0, mx: 0, fx: Infinity };
   for (let g = start; g < end; g++) {
-    ok[g] = 0;
+    done[g] = 0;
     sminLo[g] = 0;
-    const base = g * nn * 2;
-    let mx = 0;
-    for (let k = 0; k < nn; k++) {
-      const v = Math.abs(blocks[base + 2 * k]!) + Math.abs(blocks[base + 2 * k + 1]!);
-      if (v > mx) mx = v;
+    kappa[g] = Infinity;
+    const g1 = Math.floor(g / g2h);
+    const g2 = g - g1 * g2h;
+    let f2sum = 0;
+    if (fill !== null) {
+      for (let b = 0; b < s2; b++) {
+        for (let a = 0; a < s1; a++) {
+          const f1 = g1 + a * m1;
+          for (let u = 0; u < kh; u++) {
+            const th = (2 * Math.PI * (((f1 * (u * d1 - top)) % n1) + n1)) / n1;
+            e1[2 * u] = Math.cos(th) * sc;
+            e1[2 * u + 1] = Math.sin(th) * sc;
+          }
+          const tr = tOff + (b * g2h + g2) * kh * oc * 8;
+          fill.fill(rows, cin, kh, ld, ws!.reOffset, ws!.imOffset, (a * s2 + b) * cin, tr, tr + half * 8, eOff);
+        }
+      }
+    } else {
+      f2sum = fillBlock(geom, tInter!, g, ws ? ws.re : reJs!, ws ? ws.im : imJs!, ld, e1);
     }
-    if (!(mx > 0) || !Number.isFinite(mx)) continue;
-    const inv = 1 / mx;
-    let fa = 0;
-    for (let k = 0; k < nn; k++) {
-      const re = blocks[base + 2 * k]! * inv, im = blocks[base + 2 * k + 1]! * inv;
-      xr[k] = re;
-      xi[k] = im;
-      fa += re * re + im * im;
+    const base = g * 2 * nn;
+    if (!invert || ws === null) {
+      // Every block goes to the SVD (damped, rectangular, or a cut-off no inverse could clear): keep the block
+      // itself, interleaved, in its slot of `out` (the assembly overwrites it later) and its norm.
+      const re = ws ? ws.re : reJs!, im = ws ? ws.im : imJs!;
+      let s = 0;
+      for (let i = 0; i < rows; i++) {
+        const I = i * ld;
+        const O = base + 2 * i * cols;
+        for (let j = 0; j < cols; j++) {
+          const a = re[I + j]!, b = im[I + j]!;
+          out[O + 2 * j] = a;
+          out[O + 2 * j + 1] = b;
+          s += a * a + b * b;
+        }
+      }
+      fro[g] = fill !== null ? s : f2sum;
+      continue;
     }
-    fa = Math.sqrt(fa);
-    if (!gaussJordanInverse(n, xr, xi, perm)) continue;
-    let fx = 0;
-    for (let k = 0; k < nn; k++) fx += xr[k]! * xr[k]! + xi[k]! * xi[k]!;
-    fx = Math.sqrt(fx);
-    if (!Number.isFinite(fx)) continue;
-    // Scaled matrix S = B/mx has S⁻¹ = mx·B⁻¹, so σ_min(B) ≥ mx/‖S⁻¹‖_F.
-    const smin = mx / fx;
-    sminLo[g] = smin;
-    if (!(fa * fx <= FAST_KAPPA_MAX && smin > FAST_MARGIN * cutUpper)) continue;
-    const s = scale * inv;
-    for (let k = 0; k < nn; k++) {
-      out[base + 2 * k] = xr[k]! * s;
-      out[base + 2 * k + 1] = xi[k]! * s;
+    const okInv = ws.certifiedInverse(scale, norms);
+    fro[g] = norms.fro2;
+    if (!okInv) continue;
+    sminLo[g] = norms.mx / norms.fx;
+    kappa[g] = (Math.sqrt(norms.fro2) / norms.mx) * norms.fx;
+    const re = ws.re, im = ws.im;
+    if (ld === n) {
+      out.set(re.subarray(0, nn), base);
+      out.set(im.subarray(0, nn), base + nn);
+    } else {
+      for (let i = 0; i < n; i++) {
+        out.set(re.subarray(i * ld, i * ld + n), base + i * n);
+        out.set(im.subarray(i * ld, i * ld + n), base + nn + i * n);
+      }
     }
-    ok[g] = 1;
+    done[g] = 1;
+  }
+}
+
+/** The interleaved [f2][o][c][u] column sums of {@link columnSums} (the used f2 only) from the split layout. */
+function interleavedFromSplit(geom: BlockGeometry, ts: Float64Array): Float64Array {
+  const cout = geom[0]!, cin = geom[1]!, kh = geom[2]!, n2 = geom[5]!, m2 = geom[7]!, s2 = geom[9]!, g2h = geom[14]!;
+  const oc = cout * cin;
+  const half = s2 * g2h * kh * oc;
+  const t = new Float64Array(2 * n2 * oc * kh);
+  for (let b = 0; b < s2; b++) {
+    for (let g2 = 0; g2 < g2h; g2++) {
+      const f2 = g2 + b * m2;
+      const slot = b * g2h + g2;
+      for (let q = 0; q < oc; q++) {
+        for (let u = 0; u < kh; u++) {
+          const dst = 2 * ((f2 * oc + q) * kh + u);
+          const src = (slot * kh + u) * oc + q;
+          t[dst] = ts[src]!;
+          t[dst + 1] = ts[half + src]!;
+        }
+      }
+    }
+  }
+  return t;
+}
+
+/**
+ * Blocks idx[i] for i in [start, end), interleaved, into slot i − start of `out` (for the SVD fallback, which
+ * recomputes the few blocks it needs rather than keeping every block from the fused pass).
+ *
+ * @example `blocksAt(geom, t, idx, out, 0, idx.length)`
+ */
+export function blocksAt(geom: BlockGeometry, t: Float64Array, idx: ArrayLike<number>, out: Float64Array, start: number, end: number): void {
+  const rows = geom[0]!, kh = geom[2]!;
+  const cols = geom[1]! * geom[8]! * geom[9]!;
+  const re = new Float64Array(rows * cols);
+  const im = new Float64Array(rows * cols);
+  const e1 = new Float64Array(2 * kh);
+  const blk = rows * cols * 2;
+  for (let i = start; i < end; i++) {
+    fillBlock(geom, t, idx[i]!, re, im, cols, e1);
+    const base = (i - start) * blk;
+    for (let q = 0; q < rows * cols; q++) {
+      out[base + 2 * q] = re[q]!;
+      out[base + 2 * q + 1] = im[q]!;
+    }
   }
 }
 
 /**
  * Applies the stored per-frequency pseudo-inverses: for every batch item and block g, Xs = P(g)·Y(g), where
- * Y(g) is column g of the half spectrum `yf` ([count, rows, m1, g2h] interleaved) and P(g) (cols × rows) sits in
- * `pinv`; each entry (a, b, c) of Xs is the input frequency f = (g1 + a·m1, g2 + b·m2), written into the half
- * spectrum `xf` ([count, cin, n1, n2h]) at f and, conjugated, at −f, wherever that falls in the half plane.
- * Blocks g in [start, end) only; disjoint ranges write disjoint entries.
+ * Y(g) is column g of the half spectrum `yf` ([count, rows, m1, g2h] interleaved) and P(g) (cols × rows, its
+ * real parts then its imaginary parts) sits at g·2·cols·rows in `pinv`; each entry (a, b, c) of Xs is the input
+ * frequency f = (g1 + a·m1, g2 + b·m2), written into the half spectrum `xf` ([count, cin, n1, n2h]) at f and,
+ * conjugated, at −f, wherever that falls in the half plane. Blocks g in [start, end) only; disjoint ranges
+ * write disjoint entries. Each P(g) is read once for the whole batch.
  *
  * @example
  * ```ts
@@ -182,61 +414,117 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
   const rows = geom[0]!, cin = geom[1]!, n1 = geom[4]!, n2 = geom[5]!, m1 = geom[6]!, m2 = geom[7]!;
   const s1 = geom[8]!, s2 = geom[9]!, g2h = geom[14]!;
   const cols = cin * s1 * s2;
+  const nn = rows * cols;
   const n2h = Math.floor(n2 / 2) + 1;
-  const yv = new Float64Array(2 * rows);
-  for (let it = 0; it < count; it++) {
-    const yb = it * rows * m1 * g2h;
-    const xb = it * cin * n1 * n2h;
-    for (let g = start; g < end; g++) {
-      const g1 = Math.floor(g / g2h);
-      const g2 = g - g1 * g2h;
-      // Columns g2 = 0 and m2/2 hold their conjugate partners, which write their own entries directly; other
-      // blocks stand for their partners too. So every half-spectrum entry is written by exactly one block.
-      const writeConj = (2 * g2) % m2 !== 0;
+  const ystride = rows * m1 * g2h;
+  const xstride = cin * n1 * n2h;
+  const ny = rows * count;
+  const nx = cols * count;
+  // WebAssembly: P(g) and the gathered Y(g) are copied into the kernel's memory, X(g) comes back from it.
+  const k = applyKernel(8 * (2 * nn + 2 * ny + 2 * nx));
+  let buf: Float64Array;
+  let pOff: number, yOff: number, xOff: number;
+  if (k !== null) {
+    buf = new Float64Array(k.memory.buffer);
+    pOff = 0;
+    yOff = 2 * nn;
+    xOff = yOff + 2 * ny;
+  } else {
+    buf = new Float64Array(2 * ny + 2 * nx);
+    pOff = -1;
+    yOff = 0;
+    xOff = 2 * ny;
+  }
+  for (let g = start; g < end; g++) {
+    const g1 = Math.floor(g / g2h);
+    const g2 = g - g1 * g2h;
+    // Columns g2 = 0 and m2/2 hold their conjugate partners, which write their own entries directly; other
+    // blocks stand for their partners too. So every half-spectrum entry is written by exactly one block.
+    const writeConj = (2 * g2) % m2 !== 0;
+    for (let it = 0; it < count; it++) {
+      const yb = yOff + it * rows;
       for (let o = 0; o < rows; o++) {
-        const src = 2 * (yb + (o * m1 + g1) * g2h + g2);
-        yv[2 * o] = yf[src]!;
-        yv[2 * o + 1] = yf[src + 1]!;
+        const src = 2 * (it * ystride + (o * m1 + g1) * g2h + g2);
+        buf[yb + o] = yf[src]!;
+        buf[yb + ny + o] = yf[src + 1]!;
       }
-      const pb = g * cols * rows * 2;
+    }
+    const pb = g * 2 * nn;
+    if (k !== null) {
+      buf.set(pinv.subarray(pb, pb + 2 * nn), pOff);
+      k.apply(rows, cols, count, 8 * pOff, 8 * (pOff + nn), 8 * yOff, 8 * (yOff + ny), 8 * xOff, 8 * (xOff + nx));
+    } else {
       for (let j = 0; j < cols; j++) {
-        let re = 0;
-        let im = 0;
-        const rb = pb + 2 * j * rows;
-        for (let o = 0; o < rows; o++) {
-          const pr = pinv[rb + 2 * o]!, pi = pinv[rb + 2 * o + 1]!;
-          const vr = yv[2 * o]!, vi = yv[2 * o + 1]!;
-          re += pr * vr - pi * vi;
-          im += pr * vi + pi * vr;
+        const rr = pb + j * rows;
+        const ri = rr + nn;
+        for (let it = 0; it < count; it++) {
+          let re = 0;
+          let im = 0;
+          const yb = yOff + it * rows;
+          for (let o = 0; o < rows; o++) {
+            const pr = pinv[rr + o]!, pi = pinv[ri + o]!;
+            const vr = buf[yb + o]!, vi = buf[yb + ny + o]!;
+            re += pr * vr - pi * vi;
+            im += pr * vi + pi * vr;
+          }
+          buf[xOff + it * cols + j] = re;
+          buf[xOff + nx + it * cols + j] = im;
         }
-        const ab = Math.floor(j / cin);
-        const c = j - ab * cin;
-        const a = Math.floor(ab / s2);
-        const b = ab - a * s2;
-        const f1 = g1 + a * m1;
-        const f2 = g2 + b * m2;
+      }
+    }
+    for (let j = 0; j < cols; j++) {
+      const ab = Math.floor(j / cin);
+      const c = j - ab * cin;
+      const a = Math.floor(ab / s2);
+      const b = ab - a * s2;
+      const f1 = g1 + a * m1;
+      const f2 = g2 + b * m2;
+      const c1 = (n1 - f1) % n1;
+      const c2 = (n2 - f2) % n2;
+      const dst = 2 * ((c * n1 + f1) * n2h + f2);
+      const dstC = 2 * ((c * n1 + c1) * n2h + c2);
+      for (let it = 0; it < count; it++) {
+        const re = buf[xOff + it * cols + j]!;
+        const im = buf[xOff + nx + it * cols + j]!;
+        const xb = 2 * it * xstride;
         if (f2 < n2h) {
-          const dst = 2 * (xb + (c * n1 + f1) * n2h + f2);
-          xf[dst] = re;
-          xf[dst + 1] = im;
+          xf[xb + dst] = re;
+          xf[xb + dst + 1] = im;
         }
-        const c1 = (n1 - f1) % n1;
-        const c2 = (n2 - f2) % n2;
         if (writeConj && c2 < n2h) {
-          const dst = 2 * (xb + (c * n1 + c1) * n2h + c2);
-          xf[dst] = re;
-          xf[dst + 1] = -im;
+          xf[xb + dstC] = re;
+          xf[xb + dstC + 1] = -im;
         }
       }
     }
   }
 }
 
+interface ApplyExports {
+  memory: WebAssembly.Memory;
+  apply: (rows: number, cols: number, count: number, pr: number, pi: number, yr: number, yi: number, xr: number, xi: number) => void;
+}
 
+let applyInst: ApplyExports | undefined;
+
+/** This thread's instance of the block module on its own memory of at least `bytes` (null: no WebAssembly). */
+function applyKernel(bytes: number): ApplyExports | null {
+  if (wasmDisabled()) return null;
+  if (applyInst === undefined) {
+    const mod = compileWasm('circular-block', BLOCK_WASM);
+    if (mod === null) return null;
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as { apply: ApplyExports['apply'] };
+    applyInst = { memory, apply: ex.apply };
+  }
+  const have = applyInst.memory.buffer.byteLength;
+  if (bytes > have) applyInst.memory.grow(Math.ceil((bytes - have) / 65536));
+  return applyInst;
+}
 
 /**
  * P(g) = scale · V·diag(wt)·Uᴴ (cols × rows) for the items i in [start, end) of an SVD batch, written to block
- * idx[i] of `P`; wt (k per item) holds 1/σ for kept values, σ/(σ² + λ²) when damped, 0 for dropped ones.
+ * idx[i] of `P` (its real parts, then its imaginary parts); wt (k per item) holds 1/σ for kept values, σ/(σ² + λ²) when damped, 0 for dropped ones.
  *
  * @example
  * ```ts
@@ -245,11 +533,46 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
  */
 export function assembleRange(rows: number, cols: number, idx: Int32Array, wt: Float64Array, U: Float64Array, Vh: Float64Array, P: Float64Array, scale: number, start: number, end: number): void {
   const k = Math.min(rows, cols);
-  const size = rows * cols * 2;
+  const nn = rows * cols;
+  // P[j][o] = Σ_t C[j][t]·D[o][t] over the kept t, C[j][t] = conj(Vh[t][j]), D[o][t] = conj(U[o][t])·w_t·scale:
+  // on the WebAssembly product kernel (the one that applies the blocks), else in JS.
+  const ker = applyKernel(8 * 2 * (rows * k + cols * k + nn));
+  if (ker !== null) {
+    const buf = new Float64Array(ker.memory.buffer);
+    const dOff = 0;
+    const cOff = 2 * rows * k;
+    const xOff = cOff + 2 * cols * k;
+    for (let i = start; i < end; i++) {
+      const pb = idx[i]! * 2 * nn;
+      const ub = i * rows * k * 2;
+      const vb = i * k * cols * 2;
+      let kept = 0;
+      for (let t = 0; t < k; t++) if (wt[i * k + t] !== 0) kept++;
+      const dI = dOff + rows * kept;
+      const cI = cOff + cols * kept;
+      let q = 0;
+      for (let t = 0; t < k; t++) {
+        const wv = wt[i * k + t]! * scale;
+        if (wv === 0) continue;
+        for (let o = 0; o < rows; o++) {
+          buf[dOff + o * kept + q] = U[ub + 2 * (o * k + t)]! * wv;
+          buf[dI + o * kept + q] = -U[ub + 2 * (o * k + t) + 1]! * wv;
+        }
+        for (let j = 0; j < cols; j++) {
+          buf[cOff + j * kept + q] = Vh[vb + 2 * (t * cols + j)]!;
+          buf[cI + j * kept + q] = -Vh[vb + 2 * (t * cols + j) + 1]!;
+        }
+        q++;
+      }
+      ker.apply(kept, rows, cols, 8 * dOff, 8 * dI, 8 * cOff, 8 * cI, 8 * xOff, 8 * (xOff + nn));
+      P.set(buf.subarray(xOff, xOff + 2 * nn), pb);
+    }
+    return;
+  }
   const tr = new Float64Array(k * rows); // conj(U[o, t])·w_t, transposed to [t][o]
   const ti = new Float64Array(k * rows);
   for (let i = start; i < end; i++) {
-    const pb = idx[i]! * size;
+    const pb = idx[i]! * 2 * nn;
     const ub = i * rows * k * 2;
     const vb = i * k * cols * 2;
     let kept = 0;
@@ -263,10 +586,11 @@ export function assembleRange(rows: number, cols: number, idx: Int32Array, wt: F
       kept++;
     }
     for (let j = 0; j < cols; j++) {
-      const row = pb + 2 * j * rows;
+      const row = pb + j * rows;
+      const rowI = row + nn;
       for (let o = 0; o < rows; o++) {
-        P[row + 2 * o] = 0;
-        P[row + 2 * o + 1] = 0;
+        P[row + o] = 0;
+        P[rowI + o] = 0;
       }
       let q = 0;
       for (let t = 0; t < k; t++) {
@@ -276,8 +600,8 @@ export function assembleRange(rows: number, cols: number, idx: Int32Array, wt: F
         const qb = q * rows;
         for (let o = 0; o < rows; o++) {
           const ar = tr[qb + o]!, ai = ti[qb + o]!;
-          P[row + 2 * o] = P[row + 2 * o]! + (vr * ar - vi * ai);
-          P[row + 2 * o + 1] = P[row + 2 * o + 1]! + (vr * ai + vi * ar);
+          P[row + o] = P[row + o]! + (vr * ar - vi * ai);
+          P[rowI + o] = P[rowI + o]! + (vr * ai + vi * ar);
         }
         q++;
       }

@@ -1,17 +1,13 @@
 /**
  * The parallel tasks of the circular pseudo-inverse, registered by name so that worker threads (which import
- * this module through src/parallel/task-list.ts) can run them: block evaluation, the certified fast inverse
- * and the assembly of V·diag(w)·Uᴴ (the batched SVDs are split by linalg itself).
+ * this module through src/parallel/task-list.ts) can run them: block evaluation, the fused factorisation pass
+ * (blocks + certified inverses), the application and the assembly of V·diag(w)·Uᴴ (the batched SVDs are split by linalg itself).
  */
 import { registerTask, type TaskArg } from '../../parallel/tasks.js';
-import { applyBlocks, assembleRange, blockSpectrum, fastInverseRange } from './circular-kernels.js';
+import { applyBlocks, assembleRange, blockSpectrum, factorRange } from './circular-kernels.js';
 
 registerTask('convPinvBlocks', (args: readonly TaskArg[], start: number, end: number) => {
   blockSpectrum(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, start, end);
-});
-
-registerTask('convPinvFastInverse', (args: readonly TaskArg[], start: number, end: number) => {
-  fastInverseRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Uint8Array, args[4] as Float64Array, args[5] as number, args[6] as number, start, end);
 });
 
 registerTask('convPinvAssemble', (args: readonly TaskArg[], start: number, end: number) => {
@@ -20,4 +16,20 @@ registerTask('convPinvAssemble', (args: readonly TaskArg[], start: number, end: 
 
 registerTask('convPinvApply', (args: readonly TaskArg[], start: number, end: number) => {
   applyBlocks(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as number, start, end);
+});
+
+registerTask('convPinvFactor', (args: readonly TaskArg[], start: number, end: number) => {
+  factorRange(
+    args[0] as Float64Array,
+    args[1] as Float64Array,
+    args[2] as Float64Array,
+    args[3] as Float64Array,
+    args[4] as Uint8Array,
+    args[5] as Float64Array,
+    args[6] as Float64Array,
+    args[7] as boolean,
+    args[8] as number,
+    start,
+    end,
+  );
 });
