@@ -8,6 +8,13 @@
 import type { BenchCase } from '../harness.js';
 import { randn } from '../../src/tensor/random.js';
 import { exactConvPinv, exactConvPinvFactor } from '../../src/operators/exact/index.js';
+import { conv2d } from '../../src/operators/conv2d.js';
+import { convPinv } from '../../src/operators/conv2d-pinv.js';
+import { installNodeBackend, nodeBackendReady } from '../../src/node/worker-pool.js';
+
+// The pad-ring LU of 'same' runs its GEMM on the worker pool, as `import 'adjoint'` gives under Node.
+installNodeBackend();
+await nodeBackendReady();
 
 function valid(c: number, n: number) {
   const w = randn([c, c, 3, 3], { seed: 1, dtype: 'float64' });
@@ -33,6 +40,18 @@ export const cases: BenchCase[] = [
       const { w, y, inShape } = valid(8, 64);
       const f = exactConvPinvFactor(w, { inShape });
       return () => f.solve(y);
+    },
+  },
+  {
+    name: "exact pinv 'same' zeros c=8 64x64 (factor + solve) float64",
+    peer: 'exact_pinv_same_c8_n64',
+    repeats: 1,
+    note: "pad-ring LU (2,080 unknowns); peer: LSQR capped at 3,000 iterations, not converged",
+    setup: () => {
+      const w = randn([8, 8, 3, 3], { seed: 1, dtype: 'float64' });
+      const y = randn([8, 64, 64], { seed: 3, dtype: 'float64' });
+      // A fresh operator per call, so the factorisation is timed too.
+      return () => convPinv(conv2d(w, { inShape: [8, 64, 64], padding: 1 }), y, { method: 'exact' });
     },
   },
 ];

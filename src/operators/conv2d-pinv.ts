@@ -7,8 +7,9 @@
  * - Small operators: the dense SVD of the materialised matrix (the reference the other paths are tested on).
  * - Real 'valid' convolutions (padding 0) too large for dense: exact, through the ring reduction
  *   (exact/ring-valid.ts), refined until ‖Aᵀ(Ax̂ − y)‖ ≤ 1e-10·‖A‖‖y‖; the factorisation is kept on the operator.
- *   `method: 'exact'` also takes square 'same' convolutions (zeros, stride 1) with a small pad ring
- *   (exact/ring-same.ts); 'auto' does not pick it for them yet (see pinv/choose.ts).
+ *   Square 'same' convolutions (zeros, reflect or replicate padding, stride 1, c_out = c_in) with a pad ring
+ *   of at most SAME_RING_MAX unknowns: exact through the pad-ring capacitance LU (exact/ring-same.ts); when
+ *   that matrix is singular to working precision, the Krylov answer is returned with status 'singular'.
  * - Otherwise: LSQR/LSMR to the minimum-norm least-squares solution, bounded and reporting convergence.
  * - `damp: λ` gives argmin ‖Ax − y‖² + λ²‖x‖² on every path.
  *
@@ -78,10 +79,17 @@ export interface ConvPinvInfo {
   solver?: 'lsqr' | 'lsmr';
   preconditioned?: boolean;
   stopReasons?: string[];
-  /** 'exact': 'ok', 'ill-conditioned' (cond(C)² > 1e14) or 'singular' (G = CCᵀ not invertible: regularised answer). */
+  /**
+   * 'exact': 'ok'; 'ill-conditioned' (the condition estimate is so large that float64 may not reach the target
+   * for every y: 'valid' cond(C)² > 1e14, 'same' cond(A) > 1e12); 'singular' ('valid': G = CCᵀ not invertible,
+   * regularised answer; 'same': A is singular to working precision, and x̂ is the Krylov path's bounded
+   * minimum-norm answer, see `fallback`).
+   */
   status?: 'ok' | 'ill-conditioned' | 'singular';
-  /** 'exact': estimate σ_max(C)/σ_min(C) of the circulant embedding, an upper bound of cond(A) (Infinity when singular). */
+  /** 'exact': estimate of cond(A) ('valid': σ_max(C)/σ_min(C) of the circulant embedding, an upper bound; 'same': ‖C‖‖P‖ times an inverse power estimate of ‖A⁻¹‖); Infinity when singular. */
   condEstimate?: number;
+  /** 'exact': set when the exact solver could not give x̂ and another path did (which, and why). */
+  fallback?: string;
   /** 'exact': refinement passes (largest over the batch). */
   refinements?: number;
   /** True when the factorisation was reused from an earlier call. */
@@ -195,6 +203,17 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
   }
   if (method === 'exact') {
     const { f, reused } = exactFactorFor(op);
+    if (f.kind === 'same' && f.info.status === 'singular') {
+      // No exact answer exists in float64: return the best bounded minimum-norm answer (LSQR from 0 stays in
+      // range(Aᵀ)), and say so.
+      const k = convPinv(op, y, { ...options, method: 'krylov' });
+      k.info.status = 'singular';
+      k.info.condEstimate = Infinity;
+      k.info.converged = false;
+      k.info.reused = reused;
+      k.info.fallback = `krylov (${k.info.iterations} iterations): the pad-ring capacitance matrix is singular to working precision, so A is`;
+      return k;
+    }
     const r = f.solve(y, {
       ...(options.tol !== undefined ? { tol: options.tol } : {}),
       ...(options.maxIter !== undefined ? { cgMaxIter: options.maxIter } : {}),

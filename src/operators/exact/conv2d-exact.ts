@@ -14,10 +14,11 @@ import { RingSameFactor } from './ring-same.js';
 /**
  * Largest capacitance system (unknowns on the pad ring, c·((n1+p)(n2+p) − n1n2)) that the 'same' path
  * factorises densely (blocked LU, (2/3)R³ flops at ≈ 4 GFLOP/s on two cores): c = 8, 64² has 2,080 (≈ 1.5 s),
- * c = 16, 64² and c = 8, 128² about 4,150 (≈ 12 s, 140 MB). Beyond this the iterative ring solves measured so
- * far need over a thousand iterations at c = 32, 128² (docs/ISSUE9-APPROACHES.md), so 'auto' goes to Krylov.
+ * c = 16, 64² and c = 8, 128² about 4,150 (≈ 14 s, 140 MB), c = 3, 512² 6,156 (≈ 38 s, 300 MB). Beyond this
+ * the iterative ring solves measured so far need over a thousand iterations at c = 32, 128²
+ * (docs/ISSUE9-APPROACHES.md), so 'auto' goes to Krylov.
  */
-export const SAME_RING_MAX = 5000;
+export const SAME_RING_MAX = 6500;
 
 /**
  * Why the exact ring solvers cannot handle `op`, or null when they can: real, groups 1, and either 'valid'
