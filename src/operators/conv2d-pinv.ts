@@ -122,6 +122,9 @@ type Factor = CircularPinv | DensePinv;
 const cache = new WeakMap<Conv2dOperator, Map<string, Factor>>();
 const exactCache = new WeakMap<Conv2dOperator, Conv2dExactPinv>();
 
+/** Krylov iterations of the answer returned when the exact 'same' solver finds A singular (unless `maxIter`). */
+const SINGULAR_FALLBACK_MAX_ITER = 500;
+
 function exactFactorFor(op: Conv2dOperator): { f: Conv2dExactPinv; reused: boolean } {
   const hit = exactCache.get(op);
   if (hit) return { f: hit, reused: true };
@@ -206,7 +209,8 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
     if (f.kind === 'same' && f.info.status === 'singular') {
       // No exact answer exists in float64: return the best bounded minimum-norm answer (LSQR from 0 stays in
       // range(Aᵀ)), and say so.
-      const k = convPinv(op, y, { ...options, method: 'krylov' });
+      // Bounded like any Krylov call, with a cap suited to a fallback (500 unless maxIter says otherwise).
+      const k = convPinv(op, y, { ...options, method: 'krylov', maxIter: options.maxIter ?? SINGULAR_FALLBACK_MAX_ITER });
       k.info.status = 'singular';
       k.info.condEstimate = Infinity;
       k.info.converged = false;
