@@ -75,6 +75,16 @@ const serialCases: BenchCase[] = [
     },
   },
   {
+    name: 'svd [8320, 32, 32] complex128 reduced',
+    peer: 'svd_8320x32_c128_reduced',
+    repeats: 3,
+    note: "the float32 conv pinv's per-block SVDs (fullMatrices: false)",
+    setup: () => {
+      const a = crandn([8320, 32, 32], 0);
+      return () => svd(a, { fullMatrices: false });
+    },
+  },
+  {
     name: 'eigh [1000, 64, 64] complex128',
     peer: 'eigh_1000x64_c128',
     repeats: 3,

@@ -27,6 +27,11 @@ def svd_1000x64_f64():
     return lambda: torch.linalg.svd(a)
 
 
+def svd_8320x32_c128_reduced():
+    a = _crandn((8320, 32, 32), torch.complex128, 0)
+    return lambda: torch.linalg.svd(a, full_matrices=False)
+
+
 def eigh_1000x64_c128():
     a = _crandn((1000, 64, 64), torch.complex128, 0)
     return lambda: torch.linalg.eigh(a)
@@ -38,4 +43,5 @@ CASES = {
     "pinv_1000x32_rank16_c128": pinv_1000x32_rank16_c128,
     "svd_1000x64_f64": svd_1000x64_f64,
     "eigh_1000x64_c128": eigh_1000x64_c128,
+    "svd_8320x32_c128_reduced": svd_8320x32_c128_reduced,
 }

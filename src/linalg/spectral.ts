@@ -7,6 +7,8 @@
  * LAPACK's drivers that PyTorch calls. Square, well-conditioned `pinv` takes a certified Gauss–Jordan shortcut (see
  * {@link pinv}). `eigh`/`eigvalsh` use Householder tridiagonalisation + implicit QL. (One-sided Jacobi was tried
  * first for its relative accuracy and measured ~5× slower than this on 32×32 complex input, so it was dropped.)
+ * The SVD's stages run on WebAssembly SIMD kernels where available: {@link GkrWork} keeps its scratch in their
+ * per-thread memory (kernels/svd-wasm.ts), else the plain-JS kernels run on ordinary arrays.
  *
  * All arithmetic is float64 (float32/complex64 inputs are widened per matrix and rounded once on output), so the
  * float32 results are as accurate as float32 storage allows. Every matrix is scaled by its largest |entry| first,
@@ -29,6 +31,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocFloat, batchError, batchTensor, broadcastBatch, checkMatrixTensor, linalgDtype, matrixBatch, realLinalgDtype, type FloatStorage, type LinalgDtype, type MatrixBatch } from './batch.js';
 import { gaussJordanInverse, outerSum } from './kernels/pinv.js';
 import { applyLeft, applyRight, bidiagonalQR, bidiagonalize } from './kernels/bidiagonal-svd.js';
+import { svdArena } from './kernels/svd-wasm.js';
 import { applyReflectors, tridiagonalQL, tridiagonalize } from './kernels/tridiagonal-eigh.js';
 import { BATCH_ARGS, batchArgs, batchFromArgs, registerBatchTask, runBatch } from './batch-parallel.js';
 import { allocShared } from '../parallel/pool.js';
@@ -108,47 +111,63 @@ function loadWork(fn: string, arg: string, A: MatrixBatch, b: number, gr: Float6
   return s;
 }
 
-/** Scratch for one Golub–Kahan–Reinsch SVD (M×N work matrix, M ≥ N), reused across the batch. */
+/**
+ * Scratch for one Golub–Kahan–Reinsch SVD (M×N work matrix, M ≥ N), reused across the batch. Where the SIMD
+ * kernels are available the arrays live in their per-thread WebAssembly memory (svd-wasm.ts), re-bound by
+ * {@link GkrWork.bind} before each matrix; the results are then valid until the next SVD on the thread.
+ */
 class GkrWork {
   readonly M: number;
   readonly N: number;
   readonly transposed: boolean;
-  readonly gr: Float64Array;
-  readonly gi: Float64Array | null;
-  readonly d: Float64Array;
-  readonly e: Float64Array;
-  readonly tq: Float64Array;
-  readonly tp: Float64Array;
-  readonly w: Float64Array;
-  readonly ub: Float64Array;
-  readonly vb: Float64Array;
+  readonly cplx: boolean;
+  gr!: Float64Array;
+  gi!: Float64Array | null;
+  d!: Float64Array;
+  e!: Float64Array;
+  tq!: Float64Array;
+  tp!: Float64Array;
+  w!: Float64Array;
+  ub!: Float64Array;
+  vb!: Float64Array;
   /** Rotation records of one QR sweep (4N). */
-  readonly rw: Float64Array;
+  rw!: Float64Array;
   /** Long-side singular vectors Q·U_B: M × uCols. */
-  readonly xr: Float64Array;
-  readonly xi: Float64Array | null;
+  xr!: Float64Array;
+  xi!: Float64Array | null;
   /** Short-side singular vectors P·V_B: N × N. */
-  readonly yr: Float64Array;
-  readonly yi: Float64Array | null;
+  yr!: Float64Array;
+  yi!: Float64Array | null;
+  private readonly lengths: number[];
+  private views: Float64Array[] | null = null;
   constructor(m: number, n: number, cplx: boolean, uCols: number, vectors: boolean) {
     this.transposed = m < n;
+    this.cplx = cplx;
     const M = (this.M = Math.max(m, n));
     const N = (this.N = Math.min(m, n));
-    this.gr = new Float64Array(M * N);
-    this.gi = cplx ? new Float64Array(M * N) : null;
-    this.d = new Float64Array(N);
-    this.e = new Float64Array(N);
-    this.tq = new Float64Array(2 * N);
-    this.tp = new Float64Array(2 * N);
-    this.w = new Float64Array(2 * M + 2);
     const vs = vectors ? 1 : 0;
-    this.rw = new Float64Array(4 * N);
-    this.ub = new Float64Array(N * N * vs);
-    this.vb = new Float64Array(N * N * vs);
-    this.xr = new Float64Array(M * uCols * vs);
-    this.xi = cplx ? new Float64Array(M * uCols * vs) : null;
-    this.yr = new Float64Array(N * N * vs);
-    this.yi = cplx ? new Float64Array(N * N * vs) : null;
+    const c = cplx ? 1 : 0;
+    // gr gi d e tq tp w rw ub vb xr xi yr yi
+    this.lengths = [M * N, M * N * c, N, N, 2 * N, 2 * N, 2 * M + 2, 4 * N, N * N * vs, N * N * vs, M * uCols * vs, M * uCols * vs * c, N * N * vs, N * N * vs * c];
+    this.views = svdArena(this, this.lengths, null);
+    this.assign(this.views ?? this.lengths.map((l) => new Float64Array(l)));
+  }
+
+  /** Points the fields at this thread's SIMD arena (no-op when already there), or keeps ordinary arrays. */
+  bind(): void {
+    const v = svdArena(this, this.lengths, this.views);
+    if (v === this.views) return;
+    if (v) this.assign(v);
+    else if (this.views) this.assign(this.lengths.map((l) => new Float64Array(l)));
+    this.views = v;
+  }
+
+  private assign(a: Float64Array[]): void {
+    const c = this.cplx;
+    [this.gr, , this.d, this.e, this.tq, this.tp, this.w, this.rw, this.ub, this.vb, this.xr, , this.yr] = a as [Float64Array, ...Float64Array[]];
+    this.gi = c ? a[1]! : null;
+    this.xi = c ? a[11]! : null;
+    this.yi = c ? a[13]! : null;
   }
 }
 
@@ -157,6 +176,7 @@ class GkrWork {
  * w.x = long-side vectors (M × uCols, column-major) and w.y = short-side vectors (N × N).
  */
 function gkrOne(fn: string, arg: string, A: MatrixBatch, b: number, w: GkrWork, uCols: number): number {
+  w.bind();
   const s = loadWork(fn, arg, A, b, w.gr, w.gi, w.transposed);
   const { M, N, gr, gi } = w;
   bidiagonalize(M, N, gr, gi, w.d, w.e, w.tq, w.tp, w.w);

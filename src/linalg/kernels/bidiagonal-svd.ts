@@ -10,10 +10,17 @@
  * measured 3–5× slower here); singular values are accurate to ~ε·σ_1 absolutely, the standard of LAPACK's drivers.
  *
  * Storage: G column-major (`g[j * m + i]`), split re/im (`gi` null for real input).
+ *
+ * Where every array lives in the memory of the WebAssembly SIMD kernels (svd-wasm.ts; the SVD driver in
+ * spectral.ts places its scratch there), each stage runs there whole: `bidiag`, `qr` (with its `sweep`), `applyLeft`,
+ * `applyRight` of svd-kernels.wat perform the same operations as the JS loops below (up to the summation order of
+ * the f64x2 dot products), which remain the fallback (no SIMD, or `ADJOINT_NO_WASM=1`). Measured on 2-core x86:
+ * 2.5–3× faster per matrix for 32×32 complex and 64×64 real.
  */
 import { rotateAscending } from './rotations.js';
-import { reflectColumns } from './householder.js';
+import { reflectColumns, reflectRows } from './householder.js';
 import { hypot2 } from './hypot.js';
+import { svdKernelsFor } from './svd-wasm.js';
 
 const EPS64 = 2 ** -52;
 const TINY = 2 ** -966;
@@ -71,6 +78,11 @@ export function bidiagonalize(
   tp: Float64Array,
   w: Float64Array,
 ): void {
+  const K = svdKernelsFor(gr.buffer);
+  if (K !== null && onBuffer(gr.buffer, gi, d, e, tq, tp, w)) {
+    K.bidiag(m, n, gr.byteOffset, gi ? gi.byteOffset : -1, d.byteOffset, e.byteOffset, tq.byteOffset, tp.byteOffset, w.byteOffset);
+    return;
+  }
   const tau = w.subarray(2 * m, 2 * m + 2);
   const tr = w.subarray(0, m);
   const ti = w.subarray(m, 2 * m);
@@ -104,79 +116,14 @@ export function bidiagonalize(
     gr[R] = 1;
     if (gi) gi[R] = 0;
     // rows i > k: g ← g − τ·(g·v)·vᴴ, with t_i = Σ_j G[i][j]·v_j.
-    tr.fill(0, k + 1, m);
-    if (gi) ti.fill(0, k + 1, m);
-    // Columns in pairs: each pass over t serves two columns of G.
-    let j = k + 1;
-    for (; j + 1 < n; j += 2) {
-      const J = j * m, J2 = J + m;
-      const vr = gr[J + k]!, vi = gi ? gi[J + k]! : 0, wr = gr[J2 + k]!, wi = gi ? gi[J2 + k]! : 0;
-      if (gi) {
-        for (let i = k + 1; i < m; i++) {
-          const a = gr[J + i]!, b = gi[J + i]!, c = gr[J2 + i]!, d2 = gi[J2 + i]!;
-          tr[i] = tr[i]! + (a * vr - b * vi) + (c * wr - d2 * wi);
-          ti[i] = ti[i]! + (a * vi + b * vr) + (c * wi + d2 * wr);
-        }
-      } else {
-        for (let i = k + 1; i < m; i++) tr[i] = tr[i]! + gr[J + i]! * vr + gr[J2 + i]! * wr;
-      }
-    }
-    if (j < n) {
-      const J = j * m;
-      const vr = gr[J + k]!, vi = gi ? gi[J + k]! : 0;
-      if (gi) {
-        for (let i = k + 1; i < m; i++) {
-          const a = gr[J + i]!, b = gi[J + i]!;
-          tr[i] = tr[i]! + (a * vr - b * vi);
-          ti[i] = ti[i]! + (a * vi + b * vr);
-        }
-      } else {
-        for (let i = k + 1; i < m; i++) tr[i] = tr[i]! + gr[J + i]! * vr;
-      }
-    }
-    if (gi) {
-      for (let i = k + 1; i < m; i++) {
-        const a = tr[i]!, b = ti[i]!;
-        tr[i] = p0 * a - p1 * b;
-        ti[i] = p0 * b + p1 * a;
-      }
-    } else {
-      for (let i = k + 1; i < m; i++) tr[i] = p0 * tr[i]!;
-    }
-    // Subtract t_i·conj(v_j), columns in pairs sharing the loads of t.
-    for (j = k + 1; j + 1 < n; j += 2) {
-      const J = j * m, J2 = J + m;
-      const vr = gr[J + k]!, vi = gi ? gi[J + k]! : 0, wr = gr[J2 + k]!, wi = gi ? gi[J2 + k]! : 0;
-      if (gi) {
-        for (let i = k + 1; i < m; i++) {
-          const a = tr[i]!, b = ti[i]!;
-          gr[J + i] = gr[J + i]! - (a * vr + b * vi);
-          gi[J + i] = gi[J + i]! - (b * vr - a * vi);
-          gr[J2 + i] = gr[J2 + i]! - (a * wr + b * wi);
-          gi[J2 + i] = gi[J2 + i]! - (b * wr - a * wi);
-        }
-      } else {
-        for (let i = k + 1; i < m; i++) {
-          const a = tr[i]!;
-          gr[J + i] = gr[J + i]! - a * vr;
-          gr[J2 + i] = gr[J2 + i]! - a * wr;
-        }
-      }
-    }
-    if (j < n) {
-      const J = j * m;
-      const vr = gr[J + k]!, vi = gi ? gi[J + k]! : 0;
-      if (gi) {
-        for (let i = k + 1; i < m; i++) {
-          const a = tr[i]!, b = ti[i]!;
-          gr[J + i] = gr[J + i]! - (a * vr + b * vi);
-          gi[J + i] = gi[J + i]! - (b * vr - a * vi);
-        }
-      } else {
-        for (let i = k + 1; i < m; i++) gr[J + i] = gr[J + i]! - tr[i]! * vr;
-      }
-    }
+    reflectRows(m - k - 1, n - k - 1, gr, gi, (k + 1) * m + k + 1, m, R, p0, p1, tr, ti);
   }
+}
+
+/** True when every given array lives on `buffer` (the SIMD kernels' memory). */
+function onBuffer(buffer: ArrayBufferLike, ...arrays: (Float64Array | null)[]): boolean {
+  for (const a of arrays) if (a !== null && a.buffer !== buffer) return false;
+  return true;
 }
 
 /** [x_a, x_b] ← [cs·x_a + sn·x_b, −sn·x_a + cs·x_b] on contiguous columns starting at A and B. */
@@ -220,6 +167,12 @@ export function bidiagonalQR(n: number, s: Float64Array, e: Float64Array, u: Flo
   let p = n;
   const pp = n - 1;
   let iter = 0;
+  // The SIMD kernel (svd-kernels.wat `qr`, the same operations) when every array lives in the kernels' memory: its
+  // QR steps apply each step's rotations to U_B/V_B while the next step's scalar chain runs.
+  let K = svdKernelsFor(s.buffer);
+  const vecs = u !== null && v !== null;
+  if (K !== null && (e.buffer !== s.buffer || wk.buffer !== s.buffer || (vecs ? u.buffer !== s.buffer || v.buffer !== s.buffer : u !== v))) K = null;
+  if (K !== null) return K.qr(n, s.byteOffset, e.byteOffset, vecs ? u.byteOffset : -1, vecs ? v.byteOffset : -1, maxIter, wk.byteOffset) === 1;
   while (p > 0) {
     let k: number;
     let kase: number;
@@ -349,6 +302,11 @@ export function bidiagonalQR(n: number, s: Float64Array, e: Float64Array, u: Flo
  * ```
  */
 export function applyLeft(m: number, n: number, cols: number, gr: Float64Array, gi: Float64Array | null, tq: Float64Array, xr: Float64Array, xi: Float64Array | null): void {
+  const K = svdKernelsFor(gr.buffer);
+  if (K !== null && onBuffer(gr.buffer, gi, tq, xr, xi) && (gi === null) === (xi === null)) {
+    K.applyLeft(m, n, cols, gr.byteOffset, gi ? gi.byteOffset : -1, tq.byteOffset, xr.byteOffset, xi ? xi.byteOffset : -1);
+    return;
+  }
   for (let k = n - 1; k >= 0; k--) {
     const t0 = tq[2 * k]!, t1 = tq[2 * k + 1]!;
     if (t0 === 0 && t1 === 0) continue;
@@ -371,6 +329,11 @@ export function applyLeft(m: number, n: number, cols: number, gr: Float64Array, 
 export function applyRight(m: number, n: number, gr: Float64Array, gi: Float64Array | null, tp: Float64Array, xr: Float64Array, xi: Float64Array | null, w: Float64Array): void {
   const hr = w.subarray(0, n);
   const hi = w.subarray(n, 2 * n);
+  const K = svdKernelsFor(gr.buffer);
+  if (K !== null && onBuffer(gr.buffer, gi, tp, xr, xi, w) && (gi === null) === (xi === null)) {
+    K.applyRight(m, n, gr.byteOffset, gi ? gi.byteOffset : -1, tp.byteOffset, xr.byteOffset, xi ? xi.byteOffset : -1, hr.byteOffset, hi.byteOffset);
+    return;
+  }
   for (let k = n - 2; k >= 0; k--) {
     const t0 = tp[2 * k]!, t1 = tp[2 * k + 1]!;
     if (t0 === 0 && t1 === 0) continue;

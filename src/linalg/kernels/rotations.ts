@@ -6,9 +6,11 @@
  *
  * Rotation j acts on columns j and j+1 (`x[j·ld …]`, `len` entries each): (a, b) ← (c_j·a + s_j·b, −s_j·a + c_j·b).
  */
+import { svdKernelsFor } from './svd-wasm.js';
 
 /**
- * Applies rotations j = k, k+1, …, end−1 in that order.
+ * Applies rotations j = k, k+1, …, end−1 in that order (on the SIMD kernel when `x`, `cs` and `sn` live in the SVD
+ * kernels' WebAssembly memory, see svd-wasm.ts).
  *
  * @example
  * ```ts
@@ -16,6 +18,11 @@
  * ```
  */
 export function rotateAscending(x: Float64Array, len: number, ld: number, k: number, end: number, cs: Float64Array, sn: Float64Array): void {
+  const K = svdKernelsFor(x.buffer);
+  if (K !== null && cs.buffer === x.buffer && sn.buffer === x.buffer) {
+    K.rotAsc(x.byteOffset, len, 8 * ld, k, end, cs.byteOffset, sn.byteOffset);
+    return;
+  }
   let j = k;
   for (; j + 2 < end; j += 3) {
     const A = j * ld, B = A + ld, C = B + ld, D = C + ld;
