@@ -1,5 +1,6 @@
 // FFT benchmarks (issue 3): rfftn/irfftn of a [32,32,128,128] batch, a complex128 fftn with odd sizes, and
-// large 1-D transforms, run with the Node worker pool installed (ADJOINT_THREADS=1 for single-threaded numbers).
+// large 1-D transforms, run with the Node worker pool installed (ADJOINT_THREADS=1 for single-threaded numbers;
+// ADJOINT_NO_WASM=1 for the plain-JS kernels instead of the WebAssembly SIMD ones).
 // Peers: PyTorch with 2 threads (bench/peers/fft_cases.py); fft.js on power-of-two 1-D cases when installed.
 import { createRequire } from 'node:module';
 import type { BenchCase } from '../harness.js';

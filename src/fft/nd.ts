@@ -11,6 +11,11 @@
  *
  * float32 data is computed in float64 scratch with float64 twiddles and rounded once per pass on scatter.
  *
+ * The scratch comes from `fftWorkspace` (kernels/wasm-stockham.ts): views of this thread's WebAssembly memory when the
+ * SIMD kernels load, so that the radix-2/3/4/5/8 passes, the transposes and real pre/post-processing of the fused
+ * real passes and the four-step twiddles run there, bitwise identical to the JS code they replace (which remains the
+ * fallback: no WebAssembly, ADJOINT_NO_WASM=1, or sizes over its cap).
+ *
  * Fewer sweeps over big arrays: the r2c over the last dim runs together with the c2c over the dim before it
  * ({@link rfftLastTwo}; {@link irfftLastTwo} for c2r), two neighbouring c2c passes run as one 2-D pass ({@link c2cPasses}), and a single
  * long 1-D transform runs as a four-step FFT when threads can share it ({@link fourStep}).
@@ -24,6 +29,7 @@ import { executePlan, getPlan } from './kernels/execute.js';
 import { directDft } from './kernels/direct.js';
 import { rootsOfUnity, unitRoot, type FftPlan } from './kernels/plan.js';
 import { c2rPre, r2cPost } from './kernels/real.js';
+import { fftWorkspace, wasmHelpers } from './kernels/wasm-stockham.js';
 import { allocShared, getParallelBackend, isShared, parallelFor, toShared } from '../parallel/pool.js';
 import { registerTask, type TaskArg } from '../parallel/tasks.js';
 
@@ -37,6 +43,12 @@ const BLOCK_ELEMS = 16384;
 const MAX_LANES = 512;
 /** Complex elements per block of an outer-axis pass or a fused 2-D pass (see {@link c2cPasses}). */
 const WIDE_BLOCK_ELEMS = 4 * BLOCK_ELEMS;
+/**
+ * Complex elements per block of a fused 2-D pass: its gather and scatter copy one run of B neighbouring columns
+ * per entry of the n1·n2 plane, so more lanes mean fewer, longer runs (rfftn [32, 32, 128, 128] float32: the
+ * [32, 32] pass measured 96 → 80 ms of CPU with 256 lanes instead of 64, although a block outgrows L2).
+ */
+const PAIR_BLOCK_ELEMS = 16 * BLOCK_ELEMS;
 
 let pruningEnabled = true;
 
@@ -504,19 +516,42 @@ function r2c2Task(args: readonly TaskArg[], start: number, end: number): void {
   const planH = getPlan(h, -1);
   const plan1 = getPlan(n1, -1);
   const roots = rootsOfUnity(n2, -1);
-  const size = 2 * m * n1 + 8;
-  const X = new Float64Array(size), Y = new Float64Array(size), D = new Float64Array(size);
+  const size = 2 * m * (n1 + 1) + 8;
+  // X, Y, D and a staging buffer S (for a plane of the input, or of the float32 output)
+  const [X, Y, D, S] = fftWorkspace([planH, plan1], size, 4, [roots]) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const w = wasmHelpers(X, [roots]);
+  // WebAssembly path: the half-length FFTs run on an odd number of lanes (one spare when n1 is even), so that their
+  // strides are not multiples of 4 KB, which thrash the L1 sets (the padding lane's values are never read)
+  const wasmRows = w !== null && (src instanceof Float32Array || src instanceof Float64Array);
+  const L = wasmRows ? n1 | 1 : n1;
   const rows = new Int32Array(n1);
+  const len = 2 * n1 * m;
+  const planeLen = n1 * n2;
+  // WebAssembly: the plane is copied in as is (a memcpy) and transposed there; float32 output is rounded there too
+  const stage32 = w && (src instanceof Float32Array || dst instanceof Float32Array) ? new Float32Array(S.buffer, S.byteOffset, 2 * size) : null;
+  const rowsF32 = wasmRows && src instanceof Float32Array;
   for (let p = 0; p < srcBases.length; p++) {
-    for (let r = 0; r < n1; r++) rows[r] = srcBases[p]! + r * n2;
-    rowsToLanes(src, rows, 0, n1, 1, h, X, 1);
-    const Z = executePlan(planH, X, Y, n1);
-    // written transposed, [r][f]: the column FFTs take the bins as lanes
-    r2cPost(Z, D, h, n1, roots, true);
+    const sb = srcBases[p]!;
+    if (rowsF32) {
+      stage32!.set((src as Float32Array).subarray(sb, sb + planeLen));
+      w!.k.rowsF32(S.byteOffset, X.byteOffset, n1, h, L);
+    } else if (wasmRows) {
+      S.set((src as Float64Array).subarray(sb, sb + planeLen));
+      w!.k.rowsF64(S.byteOffset, X.byteOffset, n1, h, L);
+    } else {
+      for (let r = 0; r < n1; r++) rows[r] = sb + r * n2;
+      rowsToLanes(src, rows, 0, n1, 1, h, X, 1);
+    }
+    const Z = executePlan(planH, X, Y, L);
+    // written transposed, [r][f]: the column FFTs take the bins as lanes (and ignore a padding row r = n1)
+    if (w && Z.buffer === D.buffer) w.k.r2cPostT(Z.byteOffset, D.byteOffset, h, L, w.at[0]!);
+    else r2cPost(Z, D, h, L, roots, true);
     const R = executePlan(plan1, D, Z === X ? Y : X, m);
     const base = 2 * dstBases[p]!;
-    const len = 2 * n1 * m;
-    if (scale === 1) dst.set(R.subarray(0, len), base);
+    if (scale === 1 && w && dst instanceof Float32Array && R.buffer === S.buffer) {
+      w.k.demote(R.byteOffset, S.byteOffset, len);
+      dst.set(stage32!.subarray(0, len), base);
+    } else if (scale === 1) dst.set(R.subarray(0, len), base);
     else for (let t = 0; t < len; t++) dst[base + t] = R[t]! * scale;
   }
 }
@@ -580,10 +615,34 @@ function c2r2Task(args: readonly TaskArg[], start: number, end: number): void {
   const plan1 = getPlan(n1, 1);
   const planH = getPlan(h, 1);
   const rootsInv = rootsOfUnity(n2, 1);
-  const size = 2 * m * n1 + 8;
-  const X = new Float64Array(size), Y = new Float64Array(size), D = new Float64Array(size);
+  const size = 2 * m * (n1 + 1) + 8;
+  const [X, Y, D, S] = fftWorkspace([plan1, planH], size, 4, [rootsInv]) as [Float64Array, Float64Array, Float64Array, Float64Array];
   const rows = new Int32Array(n1);
   const len = 2 * n1 * m;
+  const w = wasmHelpers(X, [rootsInv]);
+  if (w) {
+    // WebAssembly: the same steps, the half-length FFTs on an odd number of lanes L (see r2c2Task), each output plane
+    // written to staging S and copied out at once
+    const L = n1 | 1;
+    const f32 = dst instanceof Float32Array;
+    const stage = f32 ? new Float32Array(S.buffer, S.byteOffset, n1 * n2) : S.subarray(0, n1 * n2);
+    for (let p = 0; p < srcBases.length; p++) {
+      const base = 2 * srcBases[p]!;
+      X.set(src.subarray(base, base + len));
+      const R = executePlan(plan1, X, Y, m);
+      w.k.transpose(R.byteOffset, D.byteOffset, n1, m, L);
+      for (let r = 0; r < n1; r++) {
+        D[2 * r + 1] = 0;
+        D[2 * (h * L + r) + 1] = 0;
+      }
+      w.k.c2rPre(D.byteOffset, X.byteOffset, h, L, w.at[0]!);
+      const res = executePlan(planH, X, Y, L);
+      if (f32) w.k.lanesF32(res.byteOffset, S.byteOffset, n1, h, L, scale);
+      else w.k.lanesF64(res.byteOffset, S.byteOffset, n1, h, L, scale);
+      dst.set(stage, dstBases[p]!);
+    }
+    return;
+  }
   for (let p = 0; p < srcBases.length; p++) {
     // the plane [k][f] is already lane-major with the bins as lanes
     const base = 2 * srcBases[p]!;
@@ -799,11 +858,14 @@ function runAxisRange(job: AxisJob, pruning: boolean, start: number, end: number
   // more lanes mean fewer pages touched per block (measured ~10% faster for [32, 32] pairs with 64 lanes than 16,
   // and for fftn [64, 255, 255])
   const wide = (job.pair ?? 0) > 0 || srcSt > 1 || dstSt > 1;
-  const B = Math.max(1, Math.min(lines, MAX_LANES, Math.floor((wide ? WIDE_BLOCK_ELEMS : BLOCK_ELEMS) / n)));
+  const elems = (job.pair ?? 0) > 0 ? PAIR_BLOCK_ELEMS : wide ? WIDE_BLOCK_ELEMS : BLOCK_ELEMS;
+  let B = Math.max(1, Math.min(lines, MAX_LANES, Math.floor(elems / n)));
+  // an odd lane count: with B a power of two the pass strides m·B·16 bytes are multiples of 4 KB, whose loads and
+  // stores all fall in the same L1 sets (1024-point lines: 4.9 → 3.3 ms per 10^6 values with 33 lanes instead of 32)
+  if (B % 2 === 0 && B < lines) B++;
   const size = 2 * (n + 2) * B;
-  const A = new Float64Array(size);
-  const C = new Float64Array(size);
-  const D = kind === 'r2c' ? new Float64Array(size) : C;
+  // scratch A, C (and D for r2c) is taken once the plans are known: it lives in WebAssembly memory when the SIMD
+  // passes are available, with the plans' twiddles registered there (see fftWorkspace)
   const even = n % 2 === 0 && n >= 2;
   const h = n >> 1;
 
@@ -814,10 +876,16 @@ function runAxisRange(job: AxisJob, pruning: boolean, start: number, end: number
     const plan = direct ? undefined : n1 > 0 ? getPlan(n / n1, job.sign) : getPlan(n, job.sign);
     const outerPlan = n1 > 0 ? getPlan(n1, job.sign) : undefined;
     const roots = direct ? rootsOfUnity(n, job.sign) : undefined;
+    const tw = twN > 0 ? twiddleTables(twN, job.sign) : undefined;
+    const tables = tw ? [tw.lo, tw.hi] : [];
+    const [A, C] = fftWorkspace([plan, outerPlan], size, 2, tables) as [Float64Array, Float64Array];
+    // the four-step twiddles in WebAssembly when the tables could be registered (and e + i stays within int32)
+    const w = tw && twN < 2 ** 30 ? wasmHelpers(A, tables) : null;
     for (let b0 = 0, Bc = 0; b0 < lines; b0 += Bc) {
       Bc = blockLanes(srcBases, dstBases, b0, lines, B);
       gather(src, job.srcComplex, srcBases, b0, Bc, srcSt, k, n, A, job.conjInput === true, false);
-      if (twN > 0) applyTwiddles(A, Bc, k, start + b0, twN, job.sign);
+      if (w) w.k.twiddle(A.byteOffset, Bc, k, (start + b0) % twN, twN, w.at[0]!, w.at[1]!);
+      else if (twN > 0) applyTwiddles(A, Bc, k, start + b0, twN, job.sign);
       let res: Float64Array;
       if (direct) {
         directDft(A, k, C, n, n, roots!, Bc);
@@ -834,6 +902,7 @@ function runAxisRange(job: AxisJob, pruning: boolean, start: number, end: number
     const pairs = even && !direct;
     const plan = direct ? undefined : pairs ? getPlan(h, -1) : getPlan(n, -1);
     const roots = rootsOfUnity(n, -1);
+    const [A, C, D] = fftWorkspace([plan], size, 3) as [Float64Array, Float64Array, Float64Array];
     for (let b0 = 0, Bc = 0; b0 < lines; b0 += Bc) {
       Bc = blockLanes(srcBases, dstBases, b0, lines, B);
       let res: Float64Array;
@@ -860,6 +929,7 @@ function runAxisRange(job: AxisJob, pruning: boolean, start: number, end: number
   const m = h + 1;
   const plan = even ? getPlan(h, 1) : getPlan(n, 1);
   const rootsInv = even ? rootsOfUnity(n, 1) : undefined;
+  const [A, C] = fftWorkspace([plan], size, 2) as [Float64Array, Float64Array];
   for (let b0 = 0, Bc = 0; b0 < lines; b0 += Bc) {
     Bc = blockLanes(srcBases, dstBases, b0, lines, B);
     gather(src, job.srcComplex, srcBases, b0, Bc, srcSt, k, m, A, job.conjInput === true, false);

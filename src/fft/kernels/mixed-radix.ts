@@ -8,9 +8,13 @@
  * twiddle per outer iteration. That makes the batched column transforms of the n-D driver stream memory.
  *
  * Recurrence (DIT, exponent sign σ): Y_{lp}(s, j + l·u) = Σ_q ω_p^{uq} · [ω_{lp}^{jq} · Y_l(s + m·q, j)].
+ *
+ * When both buffers are views of the WebAssembly kernel memory (fftWorkspace in wasm-stockham.ts), the radix 2, 3, 4,
+ * 5 and 8 passes run as the SIMD kernels of stockham.wat instead, with the same arithmetic in the same order.
  */
 import { pass7, pass11, pass13, pass17, pass19 } from './codelets.js';
 import type { StockhamPass, StockhamPlan } from './plan.js';
+import { wasmPass } from './wasm-stockham.js';
 
 const SQRT3_2 = Math.sqrt(3) / 2;
 const C51 = Math.cos((2 * Math.PI) / 5);
@@ -351,6 +355,13 @@ export function runStockham(plan: StockhamPlan, a: Float64Array, b: Float64Array
   const scratch = plan.maxGeneric > 0 ? new Float64Array(4 * (plan.maxGeneric + 1)) : undefined;
   for (const ps of plan.passes) {
     const R = ps.m * B;
+    // scratch from fftWorkspace lives in WebAssembly memory: the SIMD pass where there is one
+    if (wasmPass(ps, x, y, R, plan.sign)) {
+      const t = x;
+      x = y;
+      y = t;
+      continue;
+    }
     switch (ps.p) {
       case 2:
         pass2(x, y, ps, R);
