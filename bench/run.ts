@@ -12,6 +12,19 @@ import { timeIt, type BenchCase, type Timing } from './harness.js';
 import { installNodeBackend, nodeBackendReady } from '../src/node/worker-pool.js';
 import { getParallelBackend } from '../src/parallel/pool.js';
 
+/** docs/ files whose measurements are appended to RESULTS.md, each under its own heading (levels shifted down). */
+const HAND_RECORDS = ['docs/ISSUE9-APPROACHES.md'];
+
+function handRecords(): string[] {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const out: string[] = [];
+  for (const rel of HAND_RECORDS) {
+    const text = readFileSync(join(root, rel), 'utf8').replace(/^(#+) /gm, '#$1 ');
+    out.push(`## Recorded by hand: ${rel}`, '', text.trim(), '');
+  }
+  return out;
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const PEER_THREADS = '2';
@@ -157,6 +170,9 @@ async function main(): Promise<void> {
       tbl,
       '',
       ...(peer.problem ? [`Note: ${peer.problem}`, ''] : []),
+      // Measurements that do not fit a timed case (every approach tried for issue 9, including those that lost)
+      // are kept by hand in docs/ and copied here, so RESULTS.md holds all the numbers in one place.
+      ...handRecords(),
     ].join('\n');
     writeFileSync(join(here, 'RESULTS.md'), md);
     console.log('bench: wrote bench/RESULTS.md');
