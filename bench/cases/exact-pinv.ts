@@ -43,6 +43,27 @@ export const cases: BenchCase[] = [
     },
   },
   {
+    name: "exact pinv 'valid' c=8 64x64 re-solve tol 1e-13 (refinement pass) float64",
+    repeats: 3,
+    note: 'random y: pass 1 reaches ≈ 2e-12, the correction pass runs CG only to 1e-4·tol/ne (≈ 45 instead of ≈ 147 iterations)',
+    setup: () => {
+      const { w, y, inShape } = valid(8, 64);
+      const f = exactConvPinvFactor(w, { inShape });
+      return () => f.solve(y, { tol: 1e-13 });
+    },
+  },
+  {
+    name: "exact pinv 'valid' c=8 64x64 re-solve batch of 4 float64",
+    repeats: 3,
+    note: 'the 4 samples run CG in lock-step: one batched G⁻¹ application per iteration (time for all 4)',
+    setup: () => {
+      const { w, inShape } = valid(8, 64);
+      const y = randn([4, 8, 62, 62], { seed: 5, dtype: 'float64' });
+      const f = exactConvPinvFactor(w, { inShape });
+      return () => f.solve(y);
+    },
+  },
+  {
     name: "exact pinv 'same' zeros c=8 64x64 (factor + solve) float64",
     peer: 'exact_pinv_same_c8_n64',
     repeats: 1,

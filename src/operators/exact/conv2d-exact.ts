@@ -144,6 +144,9 @@ export class Conv2dExactPinv {
     const nb = yd.length / this.perOut;
     const xs = new Float64Array(nb * this.perIn);
     const info: Conv2dExactSolveInfo = { iterations: 0, passes: 0, converged: true, normalResidual: 0 };
+    // 'valid': the samples go through solveMany, which shares each G⁻¹ application among SOLVE_BATCH of them.
+    const valid =
+      this.factor instanceof RingValidFactor ? this.factor.solveMany(Array.from({ length: nb }, (_, b) => yd.subarray(b * this.perOut, (b + 1) * this.perOut)), options) : null;
     for (let b = 0; b < nb; b++) {
       const yb = yd.subarray(b * this.perOut, (b + 1) * this.perOut);
       if (this.factor instanceof RingSameFactor) {
@@ -155,7 +158,7 @@ export class Conv2dExactPinv {
         info.normalResidual = Math.max(info.normalResidual, r.info.residual);
         continue;
       }
-      const r = this.factor.solve(yb, options);
+      const r = valid![b]!;
       xs.set(r.x, b * this.perIn);
       info.iterations = Math.max(info.iterations, r.info.cgIterations.reduce((s, v) => s + v, 0));
       info.passes = Math.max(info.passes, r.info.cgIterations.length);

@@ -7,17 +7,17 @@
 import { AdjointError, argError } from '../../errors.js';
 import { resolveConvPadding, toPair, type Conv2dPadding, type IntPair, type PaddingMode } from '../../nn/conv-args.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { RingValidFactor, type RingFactorInfo, type RingSolveInfo, type RingSolveOptions } from './ring-valid.js';
+import { RingValidFactor, type RingFactorInfo, type RingFactorOptions, type RingSolveInfo, type RingSolveOptions } from './ring-valid.js';
 
-export { RingValidFactor } from './ring-valid.js';
-export type { RingFactorInfo, RingSolveInfo, RingSolveOptions, ValidConvSpec } from './ring-valid.js';
+export { RECYCLE_BYTES_DEFAULT, RingValidFactor, SOLVE_BATCH } from './ring-valid.js';
+export type { RingFactorInfo, RingFactorOptions, RingSolveInfo, RingSolveOptions, ValidConvSpec } from './ring-valid.js';
 export { RingSameFactor } from './ring-same.js';
 export type { RingSameInfo, RingSameSolveInfo, SameConvSpec } from './ring-same.js';
 export { Conv2dExactPinv, exactObstacle, exactWellPosed, SAME_RING_MAX } from './conv2d-exact.js';
 export type { Conv2dExactSolveInfo } from './conv2d-exact.js';
 
 /** Geometry of {@link exactConvPinv}. @example `{ inShape: [3, 64, 64], padding: 0 }` */
-export interface ExactConvPinvOptions extends RingSolveOptions {
+export interface ExactConvPinvOptions extends RingSolveOptions, RingFactorOptions {
   /** Input shape `[C_in, H, W]`. */
   inShape: readonly number[];
   /** Padding: only 0 / 'valid' is supported so far. */
@@ -46,6 +46,8 @@ export interface ExactConvPinvInfo {
 export interface ExactConvPinvFactor {
   /** Diagnostics of the factorisation. */
   readonly info: RingFactorInfo;
+  /** Bytes held by recycled CG directions (0 unless `recycleBytes` was given). */
+  readonly recycleBytes: number;
   /** x̂ = A⁺y for y `[C_out, H', W']` or `[N, C_out, H', W']`. */
   solve(y: Tensor, options?: RingSolveOptions): { x: Tensor; info: ExactConvPinvInfo };
 }
@@ -77,10 +79,16 @@ export function exactConvPinvFactor(weight: Tensor, options: ExactConvPinvOption
   const m1 = Math.floor((n1 - dil[0] * (kh - 1) - 1) / stride[0]) + 1;
   const m2 = Math.floor((n2 - dil[1] * (kw - 1) - 1) / stride[1]) + 1;
   if (n1 < dil[0] * (kh - 1) + 1 || n2 < dil[1] * (kw - 1) + 1) throw argError(fn, 'options.inShape', 'a spatial size at least the dilated kernel size', inShape);
-  const factor = new RingValidFactor({ weight: weight.contiguous().data as Float64Array, cOut: co, cIn: ci, kh, kw, n1, n2, d1: dil[0], d2: dil[1], s1: stride[0], s2: stride[1] });
-  const defaults: RingSolveOptions = { tol: options.tol, cgTol: options.cgTol, cgMaxIter: options.cgMaxIter, maxRefine: options.maxRefine };
+  const rb = options.recycleBytes;
+  if (rb !== undefined && !(Number.isFinite(rb) && rb >= 0)) throw argError(fn, 'options.recycleBytes', 'a finite number of bytes ≥ 0', rb);
+  const spec = { weight: weight.contiguous().data as Float64Array, cOut: co, cIn: ci, kh, kw, n1, n2, d1: dil[0], d2: dil[1], s1: stride[0], s2: stride[1] };
+  const factor = new RingValidFactor(spec, { recycleBytes: rb });
+  const defaults: RingSolveOptions = { tol: options.tol, cgTol: options.cgTol, cgMaxIter: options.cgMaxIter, maxRefine: options.maxRefine, recycle: options.recycle };
   return {
     info: factor.info,
+    get recycleBytes() {
+      return factor.recycleBytes;
+    },
     solve(y: Tensor, solveOptions: RingSolveOptions = {}) {
       const sfn = 'ExactConvPinvFactor.solve';
       if (!(y instanceof Tensor) || y.dtype !== 'float64') throw argError(sfn, 'y', 'a float64 tensor', y);
@@ -93,11 +101,12 @@ export function exactConvPinvFactor(weight: Tensor, options: ExactConvPinvOption
       const xs = new Float64Array(nb * ci * n1 * n2);
       const samples: RingSolveInfo[] = [];
       const opts = { ...defaults, ...solveOptions };
-      for (let b = 0; b < nb; b++) {
-        const r = factor.solve(data.subarray(b * per, (b + 1) * per), opts);
+      // Samples go through solveMany: SOLVE_BATCH of them share each G⁻¹ application.
+      const results = factor.solveMany(Array.from({ length: nb }, (_, b) => data.subarray(b * per, (b + 1) * per)), opts);
+      results.forEach((r, b) => {
         xs.set(r.x, b * ci * n1 * n2);
         samples.push(r.info);
-      }
+      });
       const shape = batched ? [nb, ci, n1, n2] : [ci, n1, n2];
       return {
         x: Tensor.fromStorage(xs, shape, 'float64'),

@@ -14,6 +14,8 @@
  */
 import { cmatvec, invertHermitianPd, powerLambdaMax } from './hermitian-kernel.js';
 import { fft1Lanes, fft2Lanes } from './fft2-lanes.js';
+import { RecycleSpace } from './recycle-space.js';
+import { cmatvecMulti } from './cmatvec-multi.js';
 
 /** Geometry and kernel of a 'valid' convolution (float64, channel-major `[co][ci][kh][kw]`). @example `{ weight: w, cOut: 2, cIn: 2, kh: 3, kw: 3, n1: 8, n2: 8, s1: 2, s2: 2 }` */
 export interface ValidConvSpec {
@@ -38,13 +40,43 @@ export interface ValidConvSpec {
 export interface RingSolveOptions {
   /** Target of the relative normal-equation residual ‖Aᵀ(Ax̂−y)‖/(‖A‖‖y‖), with ‖A‖ replaced by a lower bound (default 1e-10). */
   tol?: number;
-  /** Relative ring residual at which CG stops in each refinement pass (default 1e-14: one pass then usually meets `tol`; a second pass costs as much as the first). */
+  /**
+   * Relative ring residual at which CG stops in the first refinement pass (default 1e-14: one pass then usually
+   * meets `tol`). A correction pass stops at 1e-4·tol/(its starting normal residual) instead, i.e. only as far
+   * as needed, unless a loosened pass has already missed `tol` (then every later pass uses `cgTol`).
+   */
   cgTol?: number;
   /** CG iteration cap per pass (default 3000). */
   cgMaxIter?: number;
   /** Refinement passes (default 4). */
   maxRefine?: number;
+  /**
+   * When the factor has a `recycleBytes` budget: reuse (and extend while the budget lasts) the CG search
+   * directions of earlier solves and passes — start from their Galerkin projection and deflate them (default
+   * true). The target is unchanged; only the iteration count drops. `false` gives a plain preconditioned CG solve.
+   */
+  recycle?: boolean;
 }
+
+/** Options of the {@link RingValidFactor} constructor. @example `{ recycleBytes: 32 * 2 ** 20 }` */
+export interface RingFactorOptions {
+  /**
+   * Memory budget in bytes for the recycled CG directions (two ring vectors per direction plus the small
+   * Galerkin matrix); 0 disables recycling. Default {@link RECYCLE_BYTES_DEFAULT}.
+   */
+  recycleBytes?: number;
+}
+
+/**
+ * Default budget for recycled CG directions: 0 (off). Measured (2-core x86, CPU time): recycling cuts the CG
+ * iterations of later solves but not their cost, because each iteration then also streams the kept
+ * directions (≈ 5·k·R flops for k directions on a ring of R) — c = 8, 64²: 146 → 93 → 61 → 38 iterations over
+ * successive solves, yet 0.2 s → 0.45–0.5 s each; c = 32, 128²: 255 → 231 iterations with 255 directions
+ * (66 MB), 16 s → 33 s. Compressing to the 64 Ritz vectors with the smallest Ritz values of M⁻¹Γ gave 216.
+ * The preconditioned spectrum is a continuum (CG gains 10× per ≈ 25 iterations throughout), so a Krylov space
+ * of a few hundred directions resolves too few eigenvectors to shorten later solves much.
+ */
+export const RECYCLE_BYTES_DEFAULT = 0;
 
 /** What one solve did and how good its answer is. @example `if (!info.converged) console.warn(info.normalResidual)` */
 export interface RingSolveInfo {
@@ -56,7 +88,13 @@ export interface RingSolveInfo {
   residual: number;
   /** CG iterations of each refinement pass. */
   cgIterations: number[];
-  /** Wall time of this solve in ms. */
+  /** Normal-equation residual after each refinement pass (the last one is `normalResidual`). */
+  passResiduals: number[];
+  /** Recycled directions (from earlier solves and passes) deflated in each refinement pass; 0 = plain CG. */
+  recycledDirections: number[];
+  /** Bytes held by the recycled directions after this solve (all solves of the factor share them). */
+  recycleBytes: number;
+  /** Wall time of this solve in ms (solveMany: of the lock-step group it ran in). */
   solveMs: number;
 }
 
@@ -78,12 +116,31 @@ export interface RingFactorInfo {
   bytes: number;
 }
 
+/**
+ * Safety factor of a loosened refinement pass: the ring residual → normal-equation residual amplification
+ * measured ≈ 400 at c = 8, 64² (a pass asked for 1e-3·tol/ne reached only 0.4–0.9·tol; 1e-2 missed), so
+ * 1e-4 leaves a 10–20× margin. Random y, c = 8, 64², tol 1e-13: second pass 149 → 44–47 CG iterations.
+ */
+const REFINE_MARGIN = 1e-4;
+/**
+ * Right-hand sides solved in lock-step by {@link RingValidFactor.solveMany} (one batched G⁻¹ application per
+ * CG iteration for all of them).
+ */
+export const SOLVE_BATCH = 4;
+
+/** A loosened refinement pass never stops CG above this relative ring residual. */
+const REFINE_MAX_CG_TOL = 1e-2;
+
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
  * Factorisation of a 'valid' convolution for exact pseudo-inverse solves: G⁻¹ per frequency (half spectrum)
- * and the inverted band blocks of the ring preconditioner. Each {@link RingValidFactor.solve} then costs
- * ~2 FFT-pairs + O(c²n²) per CG iteration.
+ * and the inverted band blocks of the ring preconditioner. Each {@link RingValidFactor.solve} then costs one
+ * preconditioned CG on the ring (one G⁻¹ application — an FFT pair + a c×c product per half-spectrum
+ * frequency — and two 1-D band solves per iteration; ≈ 150 iterations at c = 8, 64², ≈ 255 at c = 32, 128²),
+ * plus, when the first pass misses `tol`, a correction pass that runs CG only as far as needed (≈ 1/3 of the
+ * first). {@link RingValidFactor.solveMany} shares each G⁻¹ application among {@link SOLVE_BATCH} right-hand
+ * sides. Krylov recycling across solves is available (`recycleBytes`) but off: see {@link RECYCLE_BYTES_DEFAULT}.
  *
  * @example
  * ```ts
@@ -117,13 +174,18 @@ export class RingValidFactor {
   /** Inverted V-band blocks: [n1][(w2·co)²] complex. */
   private readonly dv: Float64Array;
   private readonly mask: Uint8Array;
+  /** Grid index (channel-innermost) of every ring unknown, in the order of the compact CG vectors. */
+  private readonly ring: Int32Array;
+  /** Kept CG directions of earlier solves (Krylov recycling); capacity 0 when disabled. */
+  private readonly space: RecycleSpace;
   private readonly cbuf: Float64Array;
   private readonly cbuf2: Float64Array;
   private readonly ctmp: Float64Array;
   private readonly uv: Float64Array;
   private readonly ov: Float64Array;
+  private batchBuf?: { a: Float64Array; b: Float64Array; tmp: Float64Array; uv: Float64Array; ov: Float64Array };
 
-  constructor(spec: ValidConvSpec) {
+  constructor(spec: ValidConvSpec, options: RingFactorOptions = {}) {
     const t0 = now();
     this.spec = spec;
     const { cOut: co, cIn: ci, kh, kw } = spec;
@@ -159,6 +221,12 @@ export class RingValidFactor {
     this.ov = new Float64Array(2 * co + 2);
     this.mask = new Uint8Array(N);
     for (let i = 0; i < n1; i++) for (let j = 0; j < n2; j++) if (i >= m1 || j >= m2) this.mask[i * n2 + j] = 1;
+    const ring: number[] = [];
+    for (let pos = 0; pos < N; pos++) if (this.mask[pos]) for (let o = 0; o < co; o++) ring.push(pos * co + o);
+    this.ring = Int32Array.from(ring);
+    const rb = options.recycleBytes ?? RECYCLE_BYTES_DEFAULT;
+    if (!(rb >= 0)) throw new RangeError(`RingValidFactor: recycleBytes must be ≥ 0, got ${rb}`);
+    this.space = new RecycleSpace(this.ring.length, rb);
 
     // --- G(f) = H(f)H(f)ᴴ and its inverse on the half spectrum; trace-based candidates for the extremes.
     const cc = co * co;
@@ -289,85 +357,13 @@ export class RingValidFactor {
     const condEstimate = Math.sqrt(lamMax * lamInvMax);
 
     // --- Band blocks: DH_k[r,r'] = (1/n1) Σ_f1 G⁻¹(f1,k) e^{+2πi f1 (r−r')/n1}, similarly DV.
+    this.dh = this.buildBandBlocks(0);
+    this.dv = this.buildBandBlocks(1);
     const bh = w1 * co;
     const bv = w2 * co;
-    this.dh = new Float64Array(2 * n2 * bh * bh);
-    this.dv = new Float64Array(2 * n1 * bv * bv);
     const bwork = new Float64Array(4 * Math.max(bh, bv, 1) ** 2);
-    const ph = new Float64Array(2 * Math.max(n1, n2));
-    // G⁻¹(f)[o,p] lives at ginvAt(f1, f2) + 2(o·co + p), conjugated (sign −1) outside the stored half.
-    const ginvAt = (f1: number, f2: number): number =>
-      f2 < h2 ? 2 * (f1 * h2 + f2) * cc : 2 * (((n1 - f1) % n1) * h2 + (n2 - f2)) * cc;
-    if (w1 > 0) {
-      for (let k = 0; k < n2; k++) {
-        const boff = 2 * k * bh * bh;
-        for (let dl = -(w1 - 1); dl <= w1 - 1; dl++) {
-          // Phases hoisted out of the c² loop: cos/sin per (f1, dl) only.
-          for (let f1 = 0; f1 < n1; f1++) {
-            const t = (2 * Math.PI * ((((f1 * dl) % n1) + n1) % n1)) / n1;
-            ph[2 * f1] = Math.cos(t);
-            ph[2 * f1 + 1] = Math.sin(t);
-          }
-          for (let o = 0; o < co; o++) {
-            for (let p = 0; p < co; p++) {
-              let sr = 0;
-              let si = 0;
-              const conjSign = k < h2 ? 1 : -1;
-              for (let f1 = 0; f1 < n1; f1++) {
-                const q = ginvAt(f1, k) + 2 * (o * co + p);
-                const gr = ginv[q];
-                const gi = conjSign * ginv[q + 1];
-                const cr = ph[2 * f1];
-                const ci2 = ph[2 * f1 + 1];
-                sr += gr * cr - gi * ci2;
-                si += gr * ci2 + gi * cr;
-              }
-              for (let r = Math.max(0, dl); r < Math.min(w1, w1 + dl); r++) {
-                const rp = r - dl;
-                const q = boff + 2 * ((r * co + o) * bh + rp * co + p);
-                this.dh[q] = sr / n1;
-                this.dh[q + 1] = si / n1;
-              }
-            }
-          }
-        }
-        if (invertHermitianPd(this.dh, boff, bh, bwork) < 0) singular = true;
-      }
-    }
-    if (w2 > 0) {
-      for (let k = 0; k < n1; k++) {
-        const boff = 2 * k * bv * bv;
-        for (let dl = -(w2 - 1); dl <= w2 - 1; dl++) {
-          for (let f2 = 0; f2 < n2; f2++) {
-            const t = (2 * Math.PI * ((((f2 * dl) % n2) + n2) % n2)) / n2;
-            ph[2 * f2] = Math.cos(t);
-            ph[2 * f2 + 1] = Math.sin(t);
-          }
-          for (let o = 0; o < co; o++) {
-            for (let p = 0; p < co; p++) {
-              let sr = 0;
-              let si = 0;
-              for (let f2 = 0; f2 < n2; f2++) {
-                const q = ginvAt(k, f2) + 2 * (o * co + p);
-                const gr = ginv[q];
-                const gi = (f2 < h2 ? 1 : -1) * ginv[q + 1];
-                const cr = ph[2 * f2];
-                const ci2 = ph[2 * f2 + 1];
-                sr += gr * cr - gi * ci2;
-                si += gr * ci2 + gi * cr;
-              }
-              for (let s = Math.max(0, dl); s < Math.min(w2, w2 + dl); s++) {
-                const sp = s - dl;
-                const q = boff + 2 * ((s * co + o) * bv + sp * co + p);
-                this.dv[q] = sr / n2;
-                this.dv[q + 1] = si / n2;
-              }
-            }
-          }
-        }
-        if (invertHermitianPd(this.dv, boff, bv, bwork) < 0) singular = true;
-      }
-    }
+    for (let k = 0; k < n2 && w1 > 0; k++) if (invertHermitianPd(this.dh, 2 * k * bh * bh, bh, bwork) < 0) singular = true;
+    for (let k = 0; k < n1 && w2 > 0; k++) if (invertHermitianPd(this.dv, 2 * k * bv * bv, bv, bwork) < 0) singular = true;
     const illCond = !singular && (condEstimate * condEstimate > 1e14 || minPivot < 1e-15);
     this.info = {
       status: singular ? 'singular' : illCond ? 'ill-conditioned' : 'ok',
@@ -403,25 +399,105 @@ export class RingValidFactor {
   }
 
   /**
-   * out = G⁻¹ u on the full grid (real, channel-innermost [n1][n2][co]). Two real channels travel as one
-   * complex signal (u_2j + i·u_2j+1), halving the FFT work; the half spectrum is unpacked by Hermitian symmetry.
+   * Uninverted band blocks of Γ for the band along `axis` (0: the w1 unobserved rows, which run along axis 2;
+   * 1: the w2 unobserved columns, along axis 1). Γ restricted to a band is block-circulant along it, so a 1-D
+   * DFT over the band's length n_b gives n_b blocks of (w·c)×(w·c):
+   *   D_k[(r,o),(r',p)] = (1/n_s) Σ_{f_s} G⁻¹(f)[o,p] e^{+2πi f_s (r−r')/n_s},
+   * f = (f_s, k) for axis 0 and (k, f_s) for axis 1, f_s running over the axis across the band.
    */
-  private applyGinv(u: Float64Array, out: Float64Array): void {
-    const { n1, n2, h2, co } = this;
-    const N = n1 * n2;
-    const cp = (co + 1) >> 1;
-    const a = this.cbuf;
-    const b = this.cbuf2;
-    for (let p = 0; p < N; p++) {
-      for (let j = 0; j < cp; j++) {
-        a[2 * (p * cp + j)] = u[p * co + 2 * j];
-        a[2 * (p * cp + j) + 1] = 2 * j + 1 < co ? u[p * co + 2 * j + 1] : 0;
+  private buildBandBlocks(axis: 0 | 1): Float64Array {
+    const { n1, n2, h2, co, ginv } = this;
+    const wb = axis === 0 ? this.w1 : this.w2;
+    const nb = axis === 0 ? n2 : n1; // blocks (band length)
+    const ns = axis === 0 ? n1 : n2; // frequencies summed (across the band)
+    const bs = wb * co;
+    const out = new Float64Array(2 * nb * bs * bs);
+    if (wb === 0) return out;
+    const cc = co * co;
+    const ph = new Float64Array(2 * ns);
+    // Offset of G⁻¹(f) in the half spectrum, and the sign of its imaginary part (conjugated outside the half).
+    const offs = new Int32Array(ns);
+    const sgn = new Float64Array(ns);
+    for (let k = 0; k < nb; k++) {
+      for (let fs = 0; fs < ns; fs++) {
+        const f1 = axis === 0 ? fs : k;
+        const f2 = axis === 0 ? k : fs;
+        offs[fs] = f2 < h2 ? 2 * (f1 * h2 + f2) * cc : 2 * (((n1 - f1) % n1) * h2 + (n2 - f2)) * cc;
+        sgn[fs] = f2 < h2 ? 1 : -1;
+      }
+      const boff = 2 * k * bs * bs;
+      for (let dl = -(wb - 1); dl <= wb - 1; dl++) {
+        // Phases hoisted out of the c² loop: cos/sin per (f_s, dl) only.
+        for (let fs = 0; fs < ns; fs++) {
+          const t = (2 * Math.PI * ((((fs * dl) % ns) + ns) % ns)) / ns;
+          ph[2 * fs] = Math.cos(t);
+          ph[2 * fs + 1] = Math.sin(t);
+        }
+        for (let o = 0; o < co; o++) {
+          for (let p = 0; p < co; p++) {
+            let sr = 0;
+            let si = 0;
+            const op = 2 * (o * co + p);
+            for (let fs = 0; fs < ns; fs++) {
+              const q = offs[fs]! + op;
+              const gr = ginv[q]!;
+              const gi = sgn[fs]! * ginv[q + 1]!;
+              const cr = ph[2 * fs]!;
+              const ci2 = ph[2 * fs + 1]!;
+              sr += gr * cr - gi * ci2;
+              si += gr * ci2 + gi * cr;
+            }
+            for (let r = Math.max(0, dl); r < Math.min(wb, wb + dl); r++) {
+              const q = boff + 2 * ((r * co + o) * bs + (r - dl) * co + p);
+              out[q] = sr / ns;
+              out[q + 1] = si / ns;
+            }
+          }
+        }
       }
     }
-    fft2Lanes(a, n1, n2, cp, -1, { tmp: this.ctmp });
+    return out;
+  }
+
+  /** out = G⁻¹ u on the full grid (real, channel-innermost [n1][n2][co]). */
+  private applyGinv(u: Float64Array, out: Float64Array): void {
+    this.applyGinvBatch([u], [out]);
+  }
+
+  /**
+   * outs[b] = G⁻¹ us[b] for up to {@link SOLVE_BATCH} grids at once. The B·co real channels travel two per complex
+   * FFT lane (u_2j + i·u_2j+1), halving the FFT work; the half spectrum is unpacked by Hermitian symmetry, and
+   * every c×c block G⁻¹(f) is applied to the B spectra together (cmatvecMulti: loaded once per batch).
+   */
+  private applyGinvBatch(us: Float64Array[], outs: Float64Array[]): void {
+    const { n1, n2, h2, co } = this;
+    const B = us.length;
+    const C = B * co;
+    const N = n1 * n2;
+    const cp = (C + 1) >> 1;
+    let a = this.cbuf;
+    let b = this.cbuf2;
+    let tmp = this.ctmp;
+    let uv = this.uv;
+    let ov = this.ov;
+    if (B > 1) {
+      // Scratch for batches, allocated on first use (4·2·N·co doubles each at B = 4).
+      if (!this.batchBuf) {
+        const len = 2 * N * ((SOLVE_BATCH * co + 1) >> 1);
+        this.batchBuf = { a: new Float64Array(len), b: new Float64Array(len), tmp: new Float64Array(len), uv: new Float64Array(2 * SOLVE_BATCH * co + 2), ov: new Float64Array(2 * SOLVE_BATCH * co + 2) };
+      }
+      ({ a, b, tmp, uv, ov } = this.batchBuf);
+    }
+    for (let k = 0; k < B; k++) {
+      const u = us[k]!;
+      for (let p = 0; p < N; p++) {
+        const base = 2 * p * cp + k * co;
+        for (let o = 0; o < co; o++) a[base + o] = u[p * co + o]!;
+      }
+    }
+    if (C & 1) for (let p = 0; p < N; p++) a[2 * p * cp + C] = 0;
+    fft2Lanes(a, n1, n2, cp, -1, { tmp });
     const cc = co * co;
-    const uv = this.uv;
-    const ov = this.ov;
     for (let f1 = 0; f1 < n1; f1++) {
       const g1 = (n1 - f1) % n1;
       for (let f2 = 0; f2 < h2; f2++) {
@@ -429,25 +505,25 @@ export class RingValidFactor {
         const pf = 2 * (f1 * n2 + f2) * cp;
         const pg = 2 * (g1 * n2 + g2) * cp;
         for (let j = 0; j < cp; j++) {
-          const zr = a[pf + 2 * j];
-          const zi = a[pf + 2 * j + 1];
-          const wr = a[pg + 2 * j];
-          const wi = -a[pg + 2 * j + 1]; // conj(Z(−f))
+          const zr = a[pf + 2 * j]!;
+          const zi = a[pf + 2 * j + 1]!;
+          const wr = a[pg + 2 * j]!;
+          const wi = -a[pg + 2 * j + 1]!; // conj(Z(−f))
           uv[4 * j] = 0.5 * (zr + wr);
           uv[4 * j + 1] = 0.5 * (zi + wi);
-          if (2 * j + 1 < co) {
+          if (2 * j + 1 < C) {
             // (Z − conj Z(−f)) / (2i)
             uv[4 * j + 2] = 0.5 * (zi - wi);
             uv[4 * j + 3] = -0.5 * (zr - wr);
           }
         }
-        cmatvec(this.ginv, 2 * (f1 * h2 + f2) * cc, uv, 0, ov, 0, co);
+        cmatvecMulti(this.ginv, 2 * (f1 * h2 + f2) * cc, uv, ov, co, B);
         const mirror = f2 > 0 && g2 >= h2;
         for (let j = 0; j < cp; j++) {
-          const ar = ov[4 * j];
-          const ai = ov[4 * j + 1];
-          const br = 2 * j + 1 < co ? ov[4 * j + 2] : 0;
-          const bi = 2 * j + 1 < co ? ov[4 * j + 3] : 0;
+          const ar = ov[4 * j]!;
+          const ai = ov[4 * j + 1]!;
+          const br = 2 * j + 1 < C ? ov[4 * j + 2]! : 0;
+          const bi = 2 * j + 1 < C ? ov[4 * j + 3]! : 0;
           b[pf + 2 * j] = ar - bi;
           b[pf + 2 * j + 1] = ai + br;
           if (mirror) {
@@ -457,123 +533,155 @@ export class RingValidFactor {
         }
       }
     }
-    fft2Lanes(b, n1, n2, cp, 1, { tmp: this.ctmp });
+    fft2Lanes(b, n1, n2, cp, 1, { tmp });
     const s = 1 / N;
-    for (let p = 0; p < N; p++) {
-      for (let j = 0; j < cp; j++) {
-        out[p * co + 2 * j] = b[2 * (p * cp + j)] * s;
-        if (2 * j + 1 < co) out[p * co + 2 * j + 1] = b[2 * (p * cp + j) + 1] * s;
+    for (let k = 0; k < B; k++) {
+      const out = outs[k]!;
+      for (let p = 0; p < N; p++) {
+        const base = 2 * p * cp + k * co;
+        for (let o = 0; o < co; o++) out[p * co + o] = b[base + o]! * s;
       }
     }
   }
 
-  /** z += (additive Schwarz band inverses) r, for r supported on the ring. */
+  /** z = (additive Schwarz sum of the two band inverses) r, for r supported on the ring. */
   private applyPrecond(r: Float64Array, z: Float64Array): void {
-    const { n1, n2, m1, m2, w1, w2, co } = this;
     z.fill(0);
-    if (w1 > 0) {
-      const lanes = w1 * co;
-      const buf = this.cbuf.subarray(0, 2 * n2 * lanes);
-      const out = this.cbuf2.subarray(0, 2 * n2 * lanes);
-      for (let j = 0; j < n2; j++)
-        for (let rr = 0; rr < w1; rr++)
-          for (let o = 0; o < co; o++) {
-            const q = 2 * (j * lanes + rr * co + o);
-            buf[q] = r[((m1 + rr) * n2 + j) * co + o];
-            buf[q + 1] = 0;
-          }
-      fft1Lanes(buf, n2, lanes, -1, this.ctmp);
-      for (let k = 0; k < n2; k++) cmatvec(this.dh, 2 * k * lanes * lanes, buf, 2 * k * lanes, out, 2 * k * lanes, lanes);
-      fft1Lanes(out, n2, lanes, 1, this.ctmp);
-      for (let j = 0; j < n2; j++)
-        for (let rr = 0; rr < w1; rr++)
-          for (let o = 0; o < co; o++) z[((m1 + rr) * n2 + j) * co + o] += out[2 * (j * lanes + rr * co + o)] / n2;
-    }
-    if (w2 > 0) {
-      const lanes = w2 * co;
-      const buf = this.cbuf.subarray(0, 2 * n1 * lanes);
-      const out = this.cbuf2.subarray(0, 2 * n1 * lanes);
-      for (let i = 0; i < n1; i++)
-        for (let s = 0; s < w2; s++)
-          for (let o = 0; o < co; o++) {
-            const q = 2 * (i * lanes + s * co + o);
-            buf[q] = r[(i * n2 + m2 + s) * co + o];
-            buf[q + 1] = 0;
-          }
-      fft1Lanes(buf, n1, lanes, -1, this.ctmp);
-      for (let k = 0; k < n1; k++) cmatvec(this.dv, 2 * k * lanes * lanes, buf, 2 * k * lanes, out, 2 * k * lanes, lanes);
-      fft1Lanes(out, n1, lanes, 1, this.ctmp);
-      for (let i = 0; i < n1; i++)
-        for (let s = 0; s < w2; s++)
-          for (let o = 0; o < co; o++) z[(i * n2 + m2 + s) * co + o] += out[2 * (i * lanes + s * co + o)] / n1;
-    }
+    this.bandSolve(r, z, 0);
+    this.bandSolve(r, z, 1);
   }
 
-  private maskRing(v: Float64Array): void {
-    const { co } = this;
-    const N = this.n1 * this.n2;
-    for (let p = 0; p < N; p++) if (!this.mask[p]) v.fill(0, p * co, (p + 1) * co);
+  /** z += (Γ restricted to one band)⁻¹ r on that band (1-D DFT along it, one block per frequency). */
+  private bandSolve(r: Float64Array, z: Float64Array, axis: 0 | 1): void {
+    const { n1, n2, m1, m2, co } = this;
+    const wb = axis === 0 ? this.w1 : this.w2;
+    if (wb === 0) return;
+    const nb = axis === 0 ? n2 : n1;
+    const blocks = axis === 0 ? this.dh : this.dv;
+    // Grid index of (across s, along j, channel o) = base(s) + j·step + o.
+    const step = axis === 0 ? co : n2 * co;
+    const base = (s: number): number => (axis === 0 ? (m1 + s) * n2 * co : (m2 + s) * co);
+    const lanes = wb * co;
+    const buf = this.cbuf.subarray(0, 2 * nb * lanes);
+    const out = this.cbuf2.subarray(0, 2 * nb * lanes);
+    for (let s = 0; s < wb; s++) {
+      const b0 = base(s);
+      for (let j = 0; j < nb; j++)
+        for (let o = 0; o < co; o++) {
+          const q = 2 * (j * lanes + s * co + o);
+          buf[q] = r[b0 + j * step + o]!;
+          buf[q + 1] = 0;
+        }
+    }
+    fft1Lanes(buf, nb, lanes, -1, this.ctmp);
+    for (let k = 0; k < nb; k++) cmatvec(blocks, 2 * k * lanes * lanes, buf, 2 * k * lanes, out, 2 * k * lanes, lanes);
+    fft1Lanes(out, nb, lanes, 1, this.ctmp);
+    for (let s = 0; s < wb; s++) {
+      const b0 = base(s);
+      for (let j = 0; j < nb; j++) for (let o = 0; o < co; o++) z[b0 + j * step + o] += out[2 * (j * lanes + s * co + o)]! / nb;
+    }
   }
 
   /**
-   * One pass: (AAᵀ)⁻¹ y placed as z on the observed outputs (channel-major [co][m1][m2]); returns CG iterations
-   * and hands z to `evaluate`. (Continuing CG past cgTol when `evaluate` refuses was tried and removed: at
-   * c = 32, 128² it spent 46 more iterations without reaching the target — the first pass is limited by
-   * rounding along the chain, not by the ring residual — so a refinement pass follows instead.)
+   * One refinement pass for up to {@link SOLVE_BATCH} right-hand sides in lock-step: zOuts[k] = (AAᵀ)⁻¹ ys[k] on
+   * the observed outputs (channel-major [co][m1][m2]), CG on Γ to cgTols[k] per right-hand side, one batched
+   * G⁻¹ application per iteration for those still running. Returns the CG iterations of each. (Continuing CG
+   * past cgTol was tried and removed: at c = 32, 128² it spent 46 more iterations without reaching the
+   * target — the first pass is limited by rounding along the chain, not by the ring residual.)
    */
-  private passOutputs(y: Float64Array, zOut: Float64Array, cgTol: number, cgMaxIter: number, accept: (z: Float64Array) => void): number {
-    const { n1, n2, m1, m2, co } = this;
+  private passBatch(ys: Float64Array[], zOuts: Float64Array[], cgTols: number[], cgMaxIter: number, recycle: boolean, used: number[]): number[] {
+    const { n1, n2, m1, m2, co, ring } = this;
     const L = n1 * n2 * co;
-    const u = new Float64Array(L);
-    for (let o = 0; o < co; o++) for (let i = 0; i < m1; i++) for (let j = 0; j < m2; j++) u[(i * n2 + j) * co + o] = y[(o * m1 + i) * m2 + j];
-    const a = new Float64Array(L);
-    this.applyGinv(u, a);
-    const b = a.slice();
-    this.maskRing(b);
-    const bn = Math.sqrt(dot(b, b));
-    const wv = new Float64Array(L);
-    const gw = new Float64Array(L);
+    const R = ring.length;
+    const B = ys.length;
+    const range = Array.from({ length: B }, (_, k) => k);
+    const us = range.map(() => new Float64Array(L));
+    for (let k = 0; k < B; k++)
+      for (let o = 0; o < co; o++) for (let i = 0; i < m1; i++) for (let j = 0; j < m2; j++) us[k]![(i * n2 + j) * co + o] = ys[k]![(o * m1 + i) * m2 + j]!;
+    // `fulls` stay zero off the ring, so scattering ring vectors into them needs no clearing.
+    const fulls = range.map(() => new Float64Array(L));
+    const fullOuts = range.map(() => new Float64Array(L));
+    this.applyGinvBatch(us, fullOuts);
+    // CG runs on compact ring vectors (R = c·(w1n2 + w2n1 − w1w2) ≪ L): only Γ and the preconditioner see the grid.
+    const bs = range.map((k) => {
+      const b = new Float64Array(R);
+      for (let t = 0; t < R; t++) b[t] = fullOuts[k]![ring[t]!]!;
+      return b;
+    });
+    const bn = bs.map((b) => Math.sqrt(dot(b, b)));
+    const wv = range.map(() => new Float64Array(R));
+    const res = bs.map((b) => b.slice());
+    const z = range.map(() => new Float64Array(R));
+    const q = range.map(() => new Float64Array(R));
+    const pv = range.map(() => new Float64Array(R));
+    const rz = new Float64Array(B);
+    const its = new Array<number>(B).fill(0);
+    const precond = (r: Float64Array, out: Float64Array): void => {
+      const full = fulls[0]!;
+      for (let t = 0; t < R; t++) full[ring[t]!] = r[t]!;
+      this.applyPrecond(full, fullOuts[0]!);
+      for (let t = 0; t < R; t++) out[t] = fullOuts[0]![ring[t]!]!;
+    };
+    // Recycling: start from the Galerkin projection on the kept directions and stay Γ-orthogonal to them
+    // (solveMany passes one right-hand side at a time when a recycling budget is set).
+    const space = recycle && this.space.capacity > 0 && B === 1 ? this.space : null;
+    if (space) {
+      space.commit();
+      used[0] = space.size;
+    }
+    for (let k = 0; k < B; k++) {
+      if (bn[k] === 0) continue;
+      space?.project(wv[k]!, res[k]!);
+      precond(res[k]!, z[k]!);
+      pv[k]!.set(z[k]!);
+      space?.deflate(z[k]!, pv[k]!);
+      rz[k] = dot(res[k]!, z[k]!);
+    }
+    for (;;) {
+      const act = range.filter((k) => bn[k]! > 0 && its[k]! < cgMaxIter && Math.sqrt(dot(res[k]!, res[k]!)) > cgTols[k]! * bn[k]!);
+      if (act.length === 0) break;
+      for (const k of act) {
+        if (its[k] === 0) continue;
+        const p = pv[k]!;
+        const zk = z[k]!;
+        precond(res[k]!, zk);
+        const rzn = dot(res[k]!, zk);
+        const beta = rzn / rz[k]!;
+        rz[k] = rzn;
+        for (let t = 0; t < R; t++) p[t] = zk[t]! + beta * p[t]!;
+        space?.deflate(zk, p);
+      }
+      // Γp for every running right-hand side in one batched G⁻¹ application.
+      for (let a = 0; a < act.length; a++) {
+        const p = pv[act[a]!]!;
+        const full = fulls[a]!;
+        for (let t = 0; t < R; t++) full[ring[t]!] = p[t]!;
+      }
+      this.applyGinvBatch(fulls.slice(0, act.length), fullOuts.slice(0, act.length));
+      for (let a = 0; a < act.length; a++) {
+        const k = act[a]!;
+        const p = pv[k]!;
+        const qk = q[k]!;
+        const fo = fullOuts[a]!;
+        for (let t = 0; t < R; t++) qk[t] = fo[ring[t]!]!;
+        const pq = dot(p, qk);
+        space?.offer(p, qk, pq);
+        const al = rz[k]! / pq;
+        axpy(al, p, wv[k]!);
+        axpy(-al, qk, res[k]!);
+        // Deflated directions never change Pᵀres, so its rounding-level part would set a floor above cgTol
+        // (measured at c = 32, 128²: the recurrence residual then diverged); re-project (no Γ application).
+        space?.project(wv[k]!, res[k]!);
+        its[k]!++;
+      }
+    }
     // z = G⁻¹(Sᵀy − Tᵀw) in one application (u is zero on the ring, w lives only there) rather than
     // a − G⁻¹Tᵀw. Measured neutral in accuracy (c = 32, 128²: same residuals, same refinement passes).
-    const output = (): void => {
-      for (let i = 0; i < L; i++) u[i] -= wv[i];
-      this.applyGinv(u, gw);
+    for (let k = 0; k < B; k++) for (let t = 0; t < R; t++) us[k]![ring[t]!] -= wv[k]![t]!;
+    this.applyGinvBatch(us, fullOuts);
+    for (let k = 0; k < B; k++)
       for (let o = 0; o < co; o++)
-        for (let i = 0; i < m1; i++)
-          for (let j = 0; j < m2; j++) {
-            const q = (i * n2 + j) * co + o;
-            zOut[(o * m1 + i) * m2 + j] = gw[q];
-          }
-    };
-    let its = 0;
-    if (bn === 0) {
-      output();
-      accept(zOut);
-      return 0;
-    }
-    const res = b.slice();
-    const z = new Float64Array(L);
-    const q = new Float64Array(L);
-    this.applyPrecond(res, z);
-    const p = z.slice();
-    let rz = dot(res, z);
-    while (its < cgMaxIter && Math.sqrt(dot(res, res)) > cgTol * bn) {
-      if (its > 0) {
-        this.applyPrecond(res, z);
-        const rzn = dot(res, z);
-        const beta = rzn / rz;
-        rz = rzn;
-        for (let i = 0; i < L; i++) p[i] = z[i] + beta * p[i];
-      }
-      this.applyGinv(p, q);
-      this.maskRing(q);
-      const al = rz / dot(p, q);
-      axpy(al, p, wv);
-      axpy(-al, q, res);
-      its++;
-    }
-    output();
-    accept(zOut);
+        for (let i = 0; i < m1; i++) for (let j = 0; j < m2; j++) zOuts[k]![(o * m1 + i) * m2 + j] = fullOuts[k]![(i * n2 + j) * co + o]!;
     return its;
   }
 
@@ -615,6 +723,22 @@ export class RingValidFactor {
           }
   }
 
+  /** Bytes held by the recycled CG directions (in addition to `info.bytes`). @example `factor.recycleBytes` */
+  get recycleBytes(): number {
+    return this.space.bytes;
+  }
+
+  /** Recycled directions available to the next solve (including those of the last pass). @example `factor.recycledDirections` */
+  get recycledDirections(): number {
+    this.space.commit();
+    return this.space.size;
+  }
+
+  /** Drops the recycled directions (the next solve is a plain CG solve again and starts a new space). @example `factor.forgetRecycled()` */
+  forgetRecycled(): void {
+    this.space.clear();
+  }
+
   /**
    * x̂ = A⁺y for one sample y (`[cOut][m1][m2]` row-major), with iterative refinement to `tol`.
    *
@@ -624,6 +748,27 @@ export class RingValidFactor {
    * ```
    */
   solve(y: Float64Array, options: RingSolveOptions = {}): { x: Float64Array; info: RingSolveInfo } {
+    return this.solveMany([y], options)[0]!;
+  }
+
+  /**
+   * x̂ = A⁺y for several samples. Without a recycling budget they are solved {@link SOLVE_BATCH} at a time in
+   * lock-step (one batched G⁻¹ application per CG iteration); each keeps its own tolerances, refinement passes
+   * and info, identical to a separate {@link RingValidFactor.solve} up to rounding.
+   *
+   * @example
+   * ```ts
+   * const [a, b] = factor.solveMany([y1, y2]);
+   * ```
+   */
+  solveMany(ys: Float64Array[], options: RingSolveOptions = {}): { x: Float64Array; info: RingSolveInfo }[] {
+    const chunk = this.space.capacity > 0 && (options.recycle ?? true) ? 1 : SOLVE_BATCH;
+    const out: { x: Float64Array; info: RingSolveInfo }[] = [];
+    for (let s = 0; s < ys.length; s += chunk) out.push(...this.solveChunk(ys.slice(s, s + chunk), options));
+    return out;
+  }
+
+  private solveChunk(ys: Float64Array[], options: RingSolveOptions): { x: Float64Array; info: RingSolveInfo }[] {
     const t0 = now();
     const tol = options.tol ?? 1e-10;
     const cgTol = options.cgTol ?? 1e-14;
@@ -631,42 +776,77 @@ export class RingValidFactor {
     const singular = this.info.status === 'singular';
     const cgMaxIter = options.cgMaxIter ?? (singular ? 500 : 3000);
     const maxRefine = options.maxRefine ?? (singular ? 1 : 4);
+    const recycle = options.recycle ?? true;
     const { co, ci, in1, in2, m1, m2 } = this;
-    const x = new Float64Array(ci * in1 * in2);
-    const r = y.slice();
-    const z = new Float64Array(co * m1 * m2);
-    const dx = new Float64Array(ci * in1 * in2);
+    const nIn = ci * in1 * in2;
+    const dx = new Float64Array(nIn);
     const ax = new Float64Array(co * m1 * m2);
-    const ynorm = Math.sqrt(dot(y, y));
-    const its: number[] = [];
-    let ne = 0;
-    let res = 0;
-    const xc = new Float64Array(x.length);
-    // Evaluates x + Aᵀz exactly: residual r = y − A(x + Aᵀz) and the normal-equation residual.
-    const evaluate = (zz: Float64Array): boolean => {
-      this.applyAt(zz, dx);
-      for (let i = 0; i < x.length; i++) xc[i] = x[i] + dx[i];
-      this.applyA(xc, ax);
-      for (let i = 0; i < r.length; i++) r[i] = y[i] - ax[i];
-      this.applyAt(r, dx);
-      ne = ynorm > 0 ? Math.sqrt(dot(dx, dx)) / (this.info.normALower * ynorm) : 0;
-      res = ynorm > 0 ? Math.sqrt(dot(r, r)) / ynorm : 0;
-      return ne <= tol;
+    const st = ys.map((y) => ({
+      y,
+      x: new Float64Array(nIn),
+      r: y.slice(),
+      z: new Float64Array(co * m1 * m2),
+      ynorm: Math.sqrt(dot(y, y)),
+      its: [] as number[],
+      recycled: [] as number[],
+      passRes: [] as number[],
+      loosenFailed: false,
+      ne: 0,
+      res: 0,
+      done: false,
+    }));
+    type State = (typeof st)[number];
+    // x += Aᵀz, then the exact residual r = y − Ax and the normal-equation residual.
+    const evaluate = (s: State): void => {
+      this.applyAt(s.z, dx);
+      for (let i = 0; i < nIn; i++) s.x[i] += dx[i]!;
+      this.applyA(s.x, ax);
+      for (let i = 0; i < s.r.length; i++) s.r[i] = s.y[i]! - ax[i]!;
+      this.applyAt(s.r, dx);
+      s.ne = Math.sqrt(dot(dx, dx)) / (this.info.normALower * s.ynorm);
+      s.res = Math.sqrt(dot(s.r, s.r)) / s.ynorm;
     };
-    // Iterative refinement on top of CG continuation. Measured: loosening the CG tolerance of later passes (by
-    // the error amplification seen in pass 0) stalls at ~3e-11, so every pass uses the full cgTol.
-    if (ynorm > 0) {
-      for (let pass = 0; pass <= maxRefine; pass++) {
-        const rhs = r.slice();
-        its.push(this.passOutputs(rhs, z, cgTol, cgMaxIter, evaluate));
-        x.set(xc);
-        if (ne <= tol) break;
-      }
+    for (const s of st) s.done = s.ynorm === 0;
+    // Iterative refinement. A correction pass only has to shrink the normal-equation residual by ne/tol, so it
+    // runs CG to REFINE_MARGIN·tol/ne (relative to its own right-hand side) instead of cgTol; should that miss
+    // the target, every later pass uses the full cgTol. (An earlier rule, scaled by the error amplification
+    // seen in pass 0, stalled at ~3e-11: see REFINE_MARGIN.)
+    for (let pass = 0; pass <= maxRefine; pass++) {
+      const act = st.filter((s) => !s.done);
+      if (act.length === 0) break;
+      const tols = act.map((s) => (pass > 0 && !s.loosenFailed ? Math.min(REFINE_MAX_CG_TOL, Math.max(cgTol, REFINE_MARGIN * (tol / s.ne))) : cgTol));
+      const used = act.map(() => 0);
+      const its = this.passBatch(
+        act.map((s) => s.r.slice()),
+        act.map((s) => s.z),
+        tols,
+        cgMaxIter,
+        recycle,
+        used,
+      );
+      act.forEach((s, a) => {
+        evaluate(s);
+        s.its.push(its[a]!);
+        s.recycled.push(used[a]!);
+        s.passRes.push(s.ne);
+        if (tols[a]! > cgTol && s.ne > tol) s.loosenFailed = true;
+        if (s.ne <= tol) s.done = true;
+      });
     }
-    return {
-      x,
-      info: { converged: ne <= tol && this.info.status !== 'singular', normalResidual: ne, residual: res, cgIterations: its, solveMs: now() - t0 },
-    };
+    const ms = now() - t0;
+    return st.map((s) => ({
+      x: s.x,
+      info: {
+        converged: s.ne <= tol && this.info.status !== 'singular',
+        normalResidual: s.ne,
+        residual: s.res,
+        cgIterations: s.its,
+        recycledDirections: s.recycled,
+        passResiduals: s.passRes,
+        recycleBytes: this.space.bytes,
+        solveMs: ms,
+      },
+    }));
   }
 }
 
