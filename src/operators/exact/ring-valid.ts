@@ -16,6 +16,7 @@ import { cmatvec, invertHermitianPd, powerLambdaMax } from './hermitian-kernel.j
 import { fft1Lanes, fft2Lanes } from './fft2-lanes.js';
 import { RecycleSpace } from './recycle-space.js';
 import { cmatvecMulti } from './cmatvec-multi.js';
+import { CmatvecArena, packedLength, packHermitian } from './cmatvec-wasm.js';
 
 /** Geometry and kernel of a 'valid' convolution (float64, channel-major `[co][ci][kh][kw]`). @example `{ weight: w, cOut: 2, cIn: 2, kh: 3, kw: 3, n1: 8, n2: 8, s1: 2, s2: 2 }` */
 export interface ValidConvSpec {
@@ -167,9 +168,9 @@ export class RingValidFactor {
   private readonly in1: number;
   private readonly in2: number;
   private readonly spec: ValidConvSpec;
-  /** G⁻¹(f1, f2) for f2 < h2: [n1][h2][co][co] complex. */
+  /** G⁻¹(f1, f2) for f2 < h2: [n1][h2][co][co] complex (with `wasm`: [n1][h2] packed upper triangles). */
   private readonly ginv: Float64Array;
-  /** Inverted H-band blocks: [n2][(w1·co)²] complex. */
+  /** Inverted H-band blocks: [n2][(w1·co)²] complex (with `wasm`: packed upper triangles). */
   private readonly dh: Float64Array;
   /** Inverted V-band blocks: [n1][(w2·co)²] complex. */
   private readonly dv: Float64Array;
@@ -183,7 +184,15 @@ export class RingValidFactor {
   private readonly ctmp: Float64Array;
   private readonly uv: Float64Array;
   private readonly ov: Float64Array;
-  private batchBuf?: { a: Float64Array; b: Float64Array; tmp: Float64Array; uv: Float64Array; ov: Float64Array };
+  private batchBuf?: { a: Float64Array; b: Float64Array; tmp: Float64Array };
+  /**
+   * WebAssembly SIMD arena holding ginv, dh, dv, uv, ov and the band-solve buffers (null: plain arrays and the
+   * JS products). Allocated once at set-up and never grown, so those views stay attached.
+   */
+  private readonly wasm: CmatvecArena | null;
+  /** Band-solve spectra (in, out) in the arena; null without it (then cbuf/cbuf2 serve). */
+  private readonly bandIn: Float64Array | null;
+  private readonly bandOut: Float64Array | null;
 
   constructor(spec: ValidConvSpec, options: RingFactorOptions = {}) {
     const t0 = now();
@@ -217,8 +226,6 @@ export class RingValidFactor {
     this.cbuf = new Float64Array(2 * N * co);
     this.cbuf2 = new Float64Array(2 * N * co);
     this.ctmp = new Float64Array(2 * N * co);
-    this.uv = new Float64Array(2 * co + 2);
-    this.ov = new Float64Array(2 * co + 2);
     this.mask = new Uint8Array(N);
     for (let i = 0; i < n1; i++) for (let j = 0; j < n2; j++) if (i >= m1 || j >= m2) this.mask[i * n2 + j] = 1;
     const ring: number[] = [];
@@ -230,7 +237,16 @@ export class RingValidFactor {
 
     // --- G(f) = H(f)H(f)ᴴ and its inverse on the half spectrum; trace-based candidates for the extremes.
     const cc = co * co;
-    const ginv = new Float64Array(2 * n1 * h2 * cc);
+    // uv/ov hold the (up to SOLVE_BATCH) spectra at one frequency; the band buffers one band's spectrum.
+    const vecLen = 2 * SOLVE_BATCH * co + 2;
+    const bandLen = 2 * Math.max(n2 * w1 * co, n1 * w2 * co);
+    this.wasm = CmatvecArena.create([n1 * h2 * packedLength(co), n2 * packedLength(w1 * co), n1 * packedLength(w2 * co), vecLen, vecLen, bandLen, bandLen]);
+    const views = this.wasm?.views;
+    let ginv = new Float64Array(2 * n1 * h2 * cc);
+    this.uv = views ? views[3]! : new Float64Array(vecLen);
+    this.ov = views ? views[4]! : new Float64Array(vecLen);
+    this.bandIn = views ? views[5]! : null;
+    this.bandOut = views ? views[6]! : null;
     const hm = new Float64Array(2 * co * ci);
     const eu = new Float64Array(2 * kh);
     const ev = new Float64Array(2 * kw);
@@ -364,6 +380,19 @@ export class RingValidFactor {
     const bwork = new Float64Array(4 * Math.max(bh, bv, 1) ** 2);
     for (let k = 0; k < n2 && w1 > 0; k++) if (invertHermitianPd(this.dh, 2 * k * bh * bh, bh, bwork) < 0) singular = true;
     for (let k = 0; k < n1 && w2 > 0; k++) if (invertHermitianPd(this.dv, 2 * k * bv * bv, bv, bwork) < 0) singular = true;
+    if (views) {
+      // The SIMD products read G⁻¹ and the band blocks packed (upper triangles) from the arena; the full
+      // matrices were only needed to build the band blocks and are dropped.
+      const pg = packedLength(co);
+      for (let f = 0; f < n1 * h2; f++) packHermitian(ginv, 2 * f * cc, views[0]!, f * pg, co);
+      const ph = packedLength(bh);
+      for (let k = 0; k < n2 && w1 > 0; k++) packHermitian(this.dh, 2 * k * bh * bh, views[1]!, k * ph, bh);
+      const pv2 = packedLength(bv);
+      for (let k = 0; k < n1 && w2 > 0; k++) packHermitian(this.dv, 2 * k * bv * bv, views[2]!, k * pv2, bv);
+      ginv = this.ginv = views[0]!;
+      this.dh = views[1]!;
+      this.dv = views[2]!;
+    }
     const illCond = !singular && (condEstimate * condEstimate > 1e14 || minPivot < 1e-15);
     this.info = {
       status: singular ? 'singular' : illCond ? 'ill-conditioned' : 'ok',
@@ -478,15 +507,21 @@ export class RingValidFactor {
     let a = this.cbuf;
     let b = this.cbuf2;
     let tmp = this.ctmp;
-    let uv = this.uv;
-    let ov = this.ov;
+    const uv = this.uv;
+    const ov = this.ov;
+    const wasm = this.wasm;
+    // Byte addresses for the SIMD products, resolved once per application.
+    const gAddr = wasm ? wasm.addr(this.ginv, 0) : 0;
+    const gStride = 8 * packedLength(co);
+    const uvAddr = wasm ? wasm.addr(uv, 0) : 0;
+    const ovAddr = wasm ? wasm.addr(ov, 0) : 0;
     if (B > 1) {
       // Scratch for batches, allocated on first use (4·2·N·co doubles each at B = 4).
       if (!this.batchBuf) {
         const len = 2 * N * ((SOLVE_BATCH * co + 1) >> 1);
-        this.batchBuf = { a: new Float64Array(len), b: new Float64Array(len), tmp: new Float64Array(len), uv: new Float64Array(2 * SOLVE_BATCH * co + 2), ov: new Float64Array(2 * SOLVE_BATCH * co + 2) };
+        this.batchBuf = { a: new Float64Array(len), b: new Float64Array(len), tmp: new Float64Array(len) };
       }
-      ({ a, b, tmp, uv, ov } = this.batchBuf);
+      ({ a, b, tmp } = this.batchBuf);
     }
     for (let k = 0; k < B; k++) {
       const u = us[k]!;
@@ -517,7 +552,8 @@ export class RingValidFactor {
             uv[4 * j + 3] = -0.5 * (zr - wr);
           }
         }
-        cmatvecMulti(this.ginv, 2 * (f1 * h2 + f2) * cc, uv, ov, co, B);
+        if (wasm) wasm.hermAt(gAddr + (f1 * h2 + f2) * gStride, uvAddr, ovAddr, co, B);
+        else cmatvecMulti(this.ginv, 2 * (f1 * h2 + f2) * cc, uv, ov, co, B);
         const mirror = f2 > 0 && g2 >= h2;
         for (let j = 0; j < cp; j++) {
           const ar = ov[4 * j]!;
@@ -562,8 +598,9 @@ export class RingValidFactor {
     const step = axis === 0 ? co : n2 * co;
     const base = (s: number): number => (axis === 0 ? (m1 + s) * n2 * co : (m2 + s) * co);
     const lanes = wb * co;
-    const buf = this.cbuf.subarray(0, 2 * nb * lanes);
-    const out = this.cbuf2.subarray(0, 2 * nb * lanes);
+    const wasm = this.wasm;
+    const buf = (this.bandIn ?? this.cbuf).subarray(0, 2 * nb * lanes);
+    const out = (this.bandOut ?? this.cbuf2).subarray(0, 2 * nb * lanes);
     for (let s = 0; s < wb; s++) {
       const b0 = base(s);
       for (let j = 0; j < nb; j++)
@@ -574,7 +611,14 @@ export class RingValidFactor {
         }
     }
     fft1Lanes(buf, nb, lanes, -1, this.ctmp);
-    for (let k = 0; k < nb; k++) cmatvec(blocks, 2 * k * lanes * lanes, buf, 2 * k * lanes, out, 2 * k * lanes, lanes);
+    if (wasm) {
+      const aAddr = wasm.addr(blocks, 0);
+      const xAddr = wasm.addr(buf, 0);
+      const yAddr = wasm.addr(out, 0);
+      const aStep = 8 * packedLength(lanes);
+      for (let k = 0; k < nb; k++) wasm.hermAt(aAddr + k * aStep, xAddr + 16 * k * lanes, yAddr + 16 * k * lanes, lanes, 1);
+    }
+    else for (let k = 0; k < nb; k++) cmatvec(blocks, 2 * k * lanes * lanes, buf, 2 * k * lanes, out, 2 * k * lanes, lanes);
     fft1Lanes(out, nb, lanes, 1, this.ctmp);
     for (let s = 0; s < wb; s++) {
       const b0 = base(s);

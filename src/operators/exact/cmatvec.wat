@@ -1,0 +1,132 @@
+;; Hermitian n×n complex matrix times complex vectors for the exact 'valid' solver (G⁻¹ per frequency and the
+;; inverted band blocks, all Hermitian). The matrix is stored packed: its upper triangle row by row (row i holds
+;; entries i..n−1), interleaved re/im, so each product streams n(n+1)/2 instead of n² complex entries — the
+;; products are memory-bound (≈ 70 MB of packed G⁻¹ per CG iteration at c = 32, 128²).
+;; Vectors interleaved re/im; all addresses in bytes. Generated from a template (one copy of the body per
+;; vector); hmv1 and hmv2 do the same arithmetic per vector.
+;;
+;; Bitwise equal to the row-major JS product (hermitian-kernel.ts `cmatvec`) on the full matrix when it is
+;; exactly Hermitian (a_ji = conj(a_ij), as invertHermitianPd writes it): y_i is summed in column order —
+;; the terms j < i arrive from the earlier rows (entry a_ji = conj(a_ij) times x_i, added to y_i as row j is
+;; streamed), then the diagonal and j > i from row i — and every term is formed as (ar·br − ai·bi, ar·bi + ai·br)
+;; with the same roundings (products by ±1 and negations are exact):
+;;   row term    a·x_j       = splat(ar)·x_j + splat(ai)·(−bi, br)
+;;   column term conj(a)·x_i = splat(ar)·(xr, xi) + splat(ai)·(xi, −xr)
+;; So the SIMD path keeps the JS path's CG iteration counts exactly.
+;;
+;; hmv1(a, x, y, n):  y = A·x.
+;; hmv2(a, x, y, n):  y_b = A·x_b for b < 2, x_b at x + 16·n·b, y_b at y + 16·n·b (each entry loaded once).
+;; Memory is imported: the caller keeps the packed matrices there for the factor's lifetime.
+(module
+  (import "env" "memory" (memory 1))
+
+  (func (export "hmv1") (param $a i32) (param $x i32) (param $y i32) (param $n i32)
+    (local $p i32) (local $xi i32) (local $yi i32) (local $xj i32) (local $yj i32) (local $yend i32) (local $row i32)
+    (local $A v128) (local $AR v128) (local $AI v128) (local $X v128)
+    (local $XR0 v128) (local $XP0 v128) (local $S0 v128)
+    (local.set $row (i32.shl (local.get $n) (i32.const 4)))
+    (local.set $yend (i32.add (local.get $y) (i32.mul (local.get $row) (i32.const 1))))
+    (local.set $yj (local.get $y))
+    (block $zd (loop $zl
+      (br_if $zd (i32.ge_u (local.get $yj) (local.get $yend)))
+      (v128.store (local.get $yj) (v128.const f64x2 0 0))
+      (local.set $yj (i32.add (local.get $yj) (i32.const 16)))
+      (br $zl)))
+    (local.set $yend (i32.add (local.get $y) (local.get $row)))
+    (local.set $p (local.get $a))
+    (local.set $xi (local.get $x))
+    (local.set $yi (local.get $y))
+    (block $id (loop $il
+      (br_if $id (i32.ge_u (local.get $yi) (local.get $yend)))
+      (local.set $A (v128.load (local.get $p)))
+      (local.set $AR (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $A) (local.get $A)))
+      (local.set $AI (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $A) (local.get $A)))
+      (local.set $XR0 (v128.load (local.get $xi)))
+      (local.set $XP0 (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $XR0) (local.get $XR0)) (v128.const f64x2 1 -1)))
+      (local.set $S0 (f64x2.add (v128.load (local.get $yi))
+        (f64x2.add (f64x2.mul (local.get $AR) (local.get $XR0)) (f64x2.mul (local.get $AI) (f64x2.neg (local.get $XP0))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $xj (i32.add (local.get $xi) (i32.const 16)))
+      (local.set $yj (i32.add (local.get $yi) (i32.const 16)))
+      (block $jd (loop $jl
+        (br_if $jd (i32.ge_u (local.get $yj) (local.get $yend)))
+        (local.set $A (v128.load (local.get $p)))
+        (local.set $AR (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $A) (local.get $A)))
+        (local.set $AI (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $A) (local.get $A)))
+        (local.set $X (v128.load (local.get $xj)))
+        (local.set $S0 (f64x2.add (local.get $S0)
+          (f64x2.add (f64x2.mul (local.get $AR) (local.get $X))
+            (f64x2.mul (local.get $AI) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $X) (local.get $X)) (v128.const f64x2 -1 1))))))
+        (v128.store (local.get $yj)
+          (f64x2.add (v128.load (local.get $yj))
+            (f64x2.add (f64x2.mul (local.get $AR) (local.get $XR0)) (f64x2.mul (local.get $AI) (local.get $XP0)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $xj (i32.add (local.get $xj) (i32.const 16)))
+        (local.set $yj (i32.add (local.get $yj) (i32.const 16)))
+        (br $jl)))
+      (v128.store (local.get $yi) (local.get $S0))
+      (local.set $xi (i32.add (local.get $xi) (i32.const 16)))
+      (local.set $yi (i32.add (local.get $yi) (i32.const 16)))
+      (br $il))))
+
+  (func (export "hmv2") (param $a i32) (param $x i32) (param $y i32) (param $n i32)
+    (local $p i32) (local $xi i32) (local $yi i32) (local $xj i32) (local $yj i32) (local $yend i32) (local $row i32)
+    (local $A v128) (local $AR v128) (local $AI v128) (local $X v128)
+    (local $XR0 v128) (local $XP0 v128) (local $S0 v128) (local $XR1 v128) (local $XP1 v128) (local $S1 v128)
+    (local.set $row (i32.shl (local.get $n) (i32.const 4)))
+    (local.set $yend (i32.add (local.get $y) (i32.mul (local.get $row) (i32.const 2))))
+    (local.set $yj (local.get $y))
+    (block $zd (loop $zl
+      (br_if $zd (i32.ge_u (local.get $yj) (local.get $yend)))
+      (v128.store (local.get $yj) (v128.const f64x2 0 0))
+      (local.set $yj (i32.add (local.get $yj) (i32.const 16)))
+      (br $zl)))
+    (local.set $yend (i32.add (local.get $y) (local.get $row)))
+    (local.set $p (local.get $a))
+    (local.set $xi (local.get $x))
+    (local.set $yi (local.get $y))
+    (block $id (loop $il
+      (br_if $id (i32.ge_u (local.get $yi) (local.get $yend)))
+      (local.set $A (v128.load (local.get $p)))
+      (local.set $AR (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $A) (local.get $A)))
+      (local.set $AI (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $A) (local.get $A)))
+      (local.set $XR0 (v128.load (local.get $xi)))
+      (local.set $XP0 (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $XR0) (local.get $XR0)) (v128.const f64x2 1 -1)))
+      (local.set $S0 (f64x2.add (v128.load (local.get $yi))
+        (f64x2.add (f64x2.mul (local.get $AR) (local.get $XR0)) (f64x2.mul (local.get $AI) (f64x2.neg (local.get $XP0))))))
+      (local.set $XR1 (v128.load (i32.add (local.get $xi) (local.get $row))))
+      (local.set $XP1 (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $XR1) (local.get $XR1)) (v128.const f64x2 1 -1)))
+      (local.set $S1 (f64x2.add (v128.load (i32.add (local.get $yi) (local.get $row)))
+        (f64x2.add (f64x2.mul (local.get $AR) (local.get $XR1)) (f64x2.mul (local.get $AI) (f64x2.neg (local.get $XP1))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $xj (i32.add (local.get $xi) (i32.const 16)))
+      (local.set $yj (i32.add (local.get $yi) (i32.const 16)))
+      (block $jd (loop $jl
+        (br_if $jd (i32.ge_u (local.get $yj) (local.get $yend)))
+        (local.set $A (v128.load (local.get $p)))
+        (local.set $AR (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $A) (local.get $A)))
+        (local.set $AI (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $A) (local.get $A)))
+        (local.set $X (v128.load (local.get $xj)))
+        (local.set $S0 (f64x2.add (local.get $S0)
+          (f64x2.add (f64x2.mul (local.get $AR) (local.get $X))
+            (f64x2.mul (local.get $AI) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $X) (local.get $X)) (v128.const f64x2 -1 1))))))
+        (v128.store (local.get $yj)
+          (f64x2.add (v128.load (local.get $yj))
+            (f64x2.add (f64x2.mul (local.get $AR) (local.get $XR0)) (f64x2.mul (local.get $AI) (local.get $XP0)))))
+        (local.set $X (v128.load (i32.add (local.get $xj) (local.get $row))))
+        (local.set $S1 (f64x2.add (local.get $S1)
+          (f64x2.add (f64x2.mul (local.get $AR) (local.get $X))
+            (f64x2.mul (local.get $AI) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $X) (local.get $X)) (v128.const f64x2 -1 1))))))
+        (v128.store (i32.add (local.get $yj) (local.get $row))
+          (f64x2.add (v128.load (i32.add (local.get $yj) (local.get $row)))
+            (f64x2.add (f64x2.mul (local.get $AR) (local.get $XR1)) (f64x2.mul (local.get $AI) (local.get $XP1)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $xj (i32.add (local.get $xj) (i32.const 16)))
+        (local.set $yj (i32.add (local.get $yj) (i32.const 16)))
+        (br $jl)))
+      (v128.store (local.get $yi) (local.get $S0))
+      (v128.store (i32.add (local.get $yi) (local.get $row)) (local.get $S1))
+      (local.set $xi (i32.add (local.get $xi) (i32.const 16)))
+      (local.set $yi (i32.add (local.get $yi) (i32.const 16)))
+      (br $il))))
+)
