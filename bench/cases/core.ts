@@ -4,15 +4,19 @@ import { randn } from '../../src/tensor/random.js';
 import { matmul } from '../../src/tensor/matmul.js';
 import { einsum } from '../../src/tensor/einsum.js';
 import { add } from '../../src/tensor/elementwise.js';
+import { gemmWasmAvailable } from '../../src/linalg/kernels/gemm-wasm.js';
 
 const f64 = { dtype: 'float64' } as const;
 const c128 = { dtype: 'complex128' } as const;
+/** Which real micro-kernel ran: the WebAssembly SIMD one (gemm-kernel.wat) unless ADJOINT_NO_WASM=1. */
+const GEMM_NOTE = gemmWasmAvailable() ? 'wasm SIMD micro-kernel' : 'JS micro-kernel (no wasm)';
 
 export const cases: BenchCase[] = [
   {
     name: 'matmul 1024x1024 float64',
     peer: 'matmul_1024_f64',
     flops: 2 * 1024 ** 3,
+    note: GEMM_NOTE,
     setup: () => {
       const a = randn([1024, 1024], { seed: 0, ...f64 });
       const b = randn([1024, 1024], { seed: 1, ...f64 });
@@ -23,6 +27,7 @@ export const cases: BenchCase[] = [
     name: 'matmul 4096 x (32x32) float64 batched',
     peer: 'matmul_batch_4096x32_f64',
     flops: 2 * 4096 * 32 ** 3,
+    note: GEMM_NOTE,
     setup: () => {
       const a = randn([4096, 32, 32], { seed: 0, ...f64 });
       const b = randn([4096, 32, 32], { seed: 1, ...f64 });

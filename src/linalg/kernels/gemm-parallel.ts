@@ -3,7 +3,8 @@
  *
  * The output C is cut into contiguous pieces that the threads compute independently: whole matrices of a batch,
  * or, for a few large products, panels of rows (or columns) of C. Each thread runs the ordinary serial kernel on
- * its piece with its own packing scratch (the kernel allocates it per call). Every element of C is still summed
+ * its piece with its own packing scratch (the kernel allocates it per call; with WebAssembly SIMD, each thread packs
+ * into its own instance of the wasm micro-kernel, see gemm-wasm.ts). Every element of C is still summed
  * over the same k-blocks in the same order — the k-blocking does not depend on where a row/column panel starts —
  * so the result is bitwise identical to the serial call, whatever the number of threads.
  *

@@ -13,6 +13,9 @@
  * zero-pads the edges, which keeps the micro-kernel branch-free. Accumulation is in float64 for every float
  * dtype (float32 inputs are widened while packing), so float32 results are at least as accurate as a float32 BLAS.
  * Products with m·n·k ≤ 27 (batches of 2×2, 3×3 matrices) skip packing and use direct dot products.
+ * Where WebAssembly SIMD is available (not under ADJOINT_NO_WASM=1), the real kernel packs into the memory of
+ * this thread's gemm-kernel.wat instance and runs its f64x2 micro-kernel (gemm-wasm.ts), which sums in the same
+ * order as the JS micro-kernel: results are the same either way, ~3.5× faster (1024² float64, one thread).
  * C must not overlap A or B. Cost: 2·m·n·k flops per batch (8·m·n·k real flops for complex).
  *
  * `gemmBatchInner` is a separate kernel for the case where the batch dimension is the innermost, contiguous one
@@ -21,6 +24,7 @@
  */
 
 import { AdjointError } from '../../errors.js';
+import { gemmWasmInstance, type GemmWasmInstance } from './gemm-wasm.js';
 
 /** Which form of a stored matrix enters the product: as is, transposed, or conjugate-transposed. */
 export type GemmOp = 'N' | 'T' | 'C';
@@ -204,6 +208,14 @@ export function gemmReal(
   // One scratch array holds the packed A block (first) and the packed B panel (after it): the micro-kernel then
   // needs one array base and bound instead of two, which leaves V8 more registers (measured ~10% faster).
   const bOff = mcMax * kcMax;
+  // WebAssembly SIMD micro-kernel (gemm-kernel.wat) when available: the panels are packed straight into its
+  // memory, after them a C block of mcMax × ncMax that each kernel call fills with alpha·A·B.
+  const cOff = bOff + kcMax * ncMax;
+  const wk = gemmWasmInstance(8 * (cOff + mcMax * ncMax));
+  if (wk !== null) {
+    gemmRealWasm(wk, shape, A, B, C, range, alpha, beta, ars, acs, brs, bcs, kcMax, mcMax, ncMax);
+    return;
+  }
   const w = new Float64Array(bOff + kcMax * ncMax);
 
   forEachBatch(batchShape, A.batchStrides, B.batchStrides, C.batchStrides, A.offset, B.offset, C.offset, (ao, bo, co) => {
@@ -226,6 +238,82 @@ export function gemmReal(
               const mr = Math.min(MR, mc - ir);
               micro4x4(kc, w, ir * kc, bBase, c, co + (ic + ir) * crs + (jc + jr) * ccs, crs, ccs, mr, nr, alpha, store && pc === 0);
             }
+          }
+        }
+      }
+    }
+  }, range.start, range.end);
+}
+
+/** A plain copy of one result block: V8 reads a wasm memory's view element by element several times slower. */
+let cPlain = new Float64Array(0);
+
+/**
+ * The blocked loops of {@link gemmReal} around the wasm micro-kernel: the same packing, block sizes and per-element
+ * operation order as the JS path, so the result is bitwise the JS kernel's. Each (k-block, row-block) product
+ * comes back as alpha·A·B in the module's memory and is stored into C (first k-block with beta = 0) or added to it.
+ */
+function gemmRealWasm(
+  wk: GemmWasmInstance,
+  shape: GemmShape,
+  A: GemmOperand<FloatStorage>,
+  B: GemmOperand<FloatStorage>,
+  C: GemmOperand<FloatStorage>,
+  range: GemmBatchRange,
+  alpha: number,
+  beta: number,
+  ars: number,
+  acs: number,
+  brs: number,
+  bcs: number,
+  kcMax: number,
+  mcMax: number,
+  ncMax: number,
+): void {
+  const { m, n, k, batchShape } = shape;
+  const a = A.data;
+  const b = B.data;
+  const c = C.data;
+  const crs = C.rowStride;
+  const ccs = C.colStride;
+  const bOff = mcMax * kcMax;
+  const cOff = bOff + kcMax * ncMax;
+  const w = wk.f64;
+  const block = wk.block;
+  if (cPlain.length < mcMax * ncMax) cPlain = new Float64Array(mcMax * ncMax);
+  const cb = cPlain;
+  forEachBatch(batchShape, A.batchStrides, B.batchStrides, C.batchStrides, A.offset, B.offset, C.offset, (ao, bo, co) => {
+    const store = beta === 0 && k > 0 && alpha !== 0;
+    if (!store) scaleReal(c, co, m, n, crs, ccs, beta);
+    if (k === 0 || alpha === 0) return;
+    for (let jc = 0; jc < n; jc += NC) {
+      const nc = Math.min(NC, n - jc);
+      const ncPad = Math.ceil(nc / NR) * NR;
+      for (let pc = 0; pc < k; pc += KC) {
+        const kc = Math.min(KC, k - pc);
+        const first = store && pc === 0;
+        packB(b, bo + pc * brs + jc * bcs, brs, bcs, kc, nc, w, bOff);
+        for (let ic = 0; ic < m; ic += MC) {
+          const mc = Math.min(MC, m - ic);
+          const mcPad = Math.ceil(mc / MR) * MR;
+          packA(a, ao + ic * ars + pc * acs, ars, acs, mc, kc, w);
+          block(kc, mcPad, ncPad, 0, 8 * bOff, 8 * cOff, 8 * ncPad, alpha);
+          let q0 = co + ic * crs + jc * ccs;
+          if (first && ccs === 1 && crs === ncPad && nc === ncPad) {
+            // The block is a contiguous piece of C (e.g. whole small matrices of a batch): one copy.
+            c.set(w.subarray(cOff, cOff + mc * nc), q0);
+            continue;
+          }
+          if (first && ccs === 1) {
+            // Row runs straight from the module's memory (a memcpy, or a float32 conversion).
+            for (let i = 0, r = cOff; i < mc; i++, r += ncPad, q0 += crs) c.set(w.subarray(r, r + nc), q0);
+            continue;
+          }
+          cb.set(w.subarray(cOff, cOff + mc * ncPad));
+          for (let i = 0, r = 0; i < mc; i++, r += ncPad, q0 += crs) {
+            let q = q0;
+            if (first) for (let j = 0; j < nc; j++, q += ccs) c[q] = cb[r + j]!;
+            else for (let j = 0; j < nc; j++, q += ccs) c[q] = c[q]! + cb[r + j]!;
           }
         }
       }

@@ -1,0 +1,111 @@
+;; Real GEMM micro-kernel in WebAssembly SIMD (f64x2), the twin of micro4x4 in gemm.ts (driven by gemmReal there,
+;; through gemm-wasm.ts). One call multiplies a packed mc×kc block of op(A) by a packed kc×nc panel of op(B):
+;;   C[i·ldc/8 + j] = alpha · Σ_p A[i, p] · B[p, j]      for i < mc, j < nc (both multiples of 4),
+;; with A packed as 4-row micro-panels (panel r: for each p, rows 4r..4r+3) and B as 4-column micro-panels, exactly
+;; the packA/packB layouts of gemm.ts. Each sum is taken in the JS kernel's order (p = 0, 1, …, one rounding per
+;; multiply and per add, no FMA) and scaled once by alpha, so every value is bitwise the JS micro-kernel's; the
+;; caller adds the block into the user's C the way the JS kernel does.
+;; Register tile: 4 rows × 4 columns = 8 f64x2 accumulators (row i: columns 0–1 and 2–3), 2 B vectors and one
+;; broadcast A value. Tiles run column-panel-major (B micro-panel stays in L1, the A block in L2), as in JS.
+;; All pointers are byte addresses in this module's memory; ldc is C's row stride in bytes.
+(module
+  (memory (export "memory") 1)
+  (func (export "block")
+    (param $kc i32) (param $mc i32) (param $nc i32) (param $a i32) (param $b i32) (param $c i32) (param $ldc i32)
+    (param $alpha f64)
+    (local $jr i32) (local $ir i32) (local $ap i32) (local $bp i32) (local $bpj i32) (local $aend i32)
+    (local $panel i32) (local $cp i32)
+    (local $c00 v128) (local $c02 v128) (local $c10 v128) (local $c12 v128)
+    (local $c20 v128) (local $c22 v128) (local $c30 v128) (local $c32 v128)
+    (local $b0 v128) (local $b2 v128) (local $x v128) (local $al v128)
+    (local.set $al (f64x2.splat (local.get $alpha)))
+    ;; Bytes of one micro-panel (4 values per p).
+    (local.set $panel (i32.shl (local.get $kc) (i32.const 5)))
+    (local.set $jr (i32.const 0))
+    (local.set $bpj (local.get $b))
+    (block $jdone
+      (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $jr) (local.get $nc)))
+        (local.set $ir (i32.const 0))
+        (local.set $ap (local.get $a))
+        (block $idone
+          (loop $iloop
+            (br_if $idone (i32.ge_u (local.get $ir) (local.get $mc)))
+            (local.set $c00 (v128.const i64x2 0 0)) (local.set $c02 (v128.const i64x2 0 0))
+            (local.set $c10 (v128.const i64x2 0 0)) (local.set $c12 (v128.const i64x2 0 0))
+            (local.set $c20 (v128.const i64x2 0 0)) (local.set $c22 (v128.const i64x2 0 0))
+            (local.set $c30 (v128.const i64x2 0 0)) (local.set $c32 (v128.const i64x2 0 0))
+            (local.set $bp (local.get $bpj))
+            (local.set $aend (i32.add (local.get $ap) (local.get $panel)))
+            ;; Odd kc: one step first, then pairs of steps.
+            (if (i32.and (local.get $kc) (i32.const 1))
+              (then
+                (local.set $b0 (v128.load offset=0 (local.get $bp)))
+                (local.set $b2 (v128.load offset=16 (local.get $bp)))
+                (local.set $x (v128.load64_splat offset=0 (local.get $ap)))
+                (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c02 (f64x2.add (local.get $c02) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $x (v128.load64_splat offset=8 (local.get $ap)))
+                (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c12 (f64x2.add (local.get $c12) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $x (v128.load64_splat offset=16 (local.get $ap)))
+                (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c22 (f64x2.add (local.get $c22) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $x (v128.load64_splat offset=24 (local.get $ap)))
+                (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c32 (f64x2.add (local.get $c32) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $ap (i32.add (local.get $ap) (i32.const 32)))
+                (local.set $bp (i32.add (local.get $bp) (i32.const 32)))))
+            (block $kdone
+              (loop $kloop
+                (br_if $kdone (i32.ge_u (local.get $ap) (local.get $aend)))
+                (local.set $b0 (v128.load offset=0 (local.get $bp)))
+                (local.set $b2 (v128.load offset=16 (local.get $bp)))
+                (local.set $x (v128.load64_splat offset=0 (local.get $ap)))
+                (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c02 (f64x2.add (local.get $c02) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $x (v128.load64_splat offset=8 (local.get $ap)))
+                (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c12 (f64x2.add (local.get $c12) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $x (v128.load64_splat offset=16 (local.get $ap)))
+                (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c22 (f64x2.add (local.get $c22) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $x (v128.load64_splat offset=24 (local.get $ap)))
+                (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c32 (f64x2.add (local.get $c32) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $b0 (v128.load offset=32 (local.get $bp)))
+                (local.set $b2 (v128.load offset=48 (local.get $bp)))
+                (local.set $x (v128.load64_splat offset=32 (local.get $ap)))
+                (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c02 (f64x2.add (local.get $c02) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $x (v128.load64_splat offset=40 (local.get $ap)))
+                (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c12 (f64x2.add (local.get $c12) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $x (v128.load64_splat offset=48 (local.get $ap)))
+                (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c22 (f64x2.add (local.get $c22) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $x (v128.load64_splat offset=56 (local.get $ap)))
+                (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c32 (f64x2.add (local.get $c32) (f64x2.mul (local.get $x) (local.get $b2))))
+                (local.set $ap (i32.add (local.get $ap) (i32.const 64)))
+                (local.set $bp (i32.add (local.get $bp) (i32.const 64)))
+                (br $kloop)))
+            ;; ap now points at the next A micro-panel.
+            (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $ir) (local.get $ldc)))
+                                    (i32.shl (local.get $jr) (i32.const 3))))
+            (v128.store offset=0 (local.get $cp) (f64x2.mul (local.get $al) (local.get $c00)))
+            (v128.store offset=16 (local.get $cp) (f64x2.mul (local.get $al) (local.get $c02)))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store offset=0 (local.get $cp) (f64x2.mul (local.get $al) (local.get $c10)))
+            (v128.store offset=16 (local.get $cp) (f64x2.mul (local.get $al) (local.get $c12)))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store offset=0 (local.get $cp) (f64x2.mul (local.get $al) (local.get $c20)))
+            (v128.store offset=16 (local.get $cp) (f64x2.mul (local.get $al) (local.get $c22)))
+            (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+            (v128.store offset=0 (local.get $cp) (f64x2.mul (local.get $al) (local.get $c30)))
+            (v128.store offset=16 (local.get $cp) (f64x2.mul (local.get $al) (local.get $c32)))
+            (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
+            (br $iloop)))
+        (local.set $bpj (i32.add (local.get $bpj) (local.get $panel)))
+        (local.set $jr (i32.add (local.get $jr) (i32.const 4)))
+        (br $jloop)))))
