@@ -135,6 +135,9 @@ async function main(): Promise<void> {
   for (const c of cases) {
     process.stderr.write(`bench: ${c.name} … `);
     const row: Row = { c, ours: null, peer: null, jsPeer: null };
+    // Start every case from a collected heap, so that garbage left by earlier cases (hundreds of MB of
+    // tensors) is not collected inside this case's timing (`npm run bench` runs node with --expose-gc).
+    (globalThis as { gc?: () => void }).gc?.();
     try {
       row.ours = timeIt(c.setup(), c.repeats ?? 5, c.warmup ?? 1);
       if (c.peerFn) row.jsPeer = timeIt(c.peerFn(), c.repeats ?? 5, c.warmup ?? 1);
