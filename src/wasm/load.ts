@@ -52,3 +52,41 @@ export function compileWasm(key: string, base64: string): WebAssembly.Module | n
     return null;
   }
 }
+
+/** A module instance that owns (exports) its memory, as this thread's copy of a kernel. @example `held.memory.buffer` */
+export interface HeldInstance {
+  readonly mod: WebAssembly.Module;
+  readonly exports: WebAssembly.Exports;
+  readonly memory: WebAssembly.Memory;
+}
+
+/**
+ * This thread's instance of `mod` (re-created when the module changed, e.g. after a background compile), with
+ * its exported memory grown to at least `bytes`. Returns the instance and whether the memory grew (typed-array
+ * views of the old buffer are then detached and must be re-created), or null when the memory cannot grow.
+ *
+ * @example
+ * ```ts
+ * const r = heldInstance(prev, mod, 1 << 20);
+ * if (r && r.grown) f64 = new Float64Array(r.held.memory.buffer);
+ * ```
+ */
+export function heldInstance(prev: HeldInstance | null, mod: WebAssembly.Module, bytes: number): { held: HeldInstance; grown: boolean } | null {
+  let held = prev;
+  let grown = false;
+  if (held === null || held.mod !== mod) {
+    const i = new WebAssembly.Instance(mod, {});
+    held = { mod, exports: i.exports, memory: i.exports['memory'] as WebAssembly.Memory };
+    grown = true;
+  }
+  const have = held.memory.buffer.byteLength;
+  if (have < bytes) {
+    try {
+      held.memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      return null;
+    }
+    grown = true;
+  }
+  return { held, grown };
+}

@@ -6,7 +6,7 @@
  * Where WebAssembly SIMD is missing or disabled (ADJOINT_NO_WASM=1), or the memory cannot grow,
  * {@link gemmWasmInstance} returns null and gemmReal runs its JS micro-kernel.
  */
-import { compileWasm } from '../../wasm/load.js';
+import { compileWasm, heldInstance, type HeldInstance } from '../../wasm/load.js';
 import { WASM_BASE64 } from './gemm-kernel.wasm.js';
 
 /**
@@ -27,7 +27,7 @@ export interface GemmWasmInstance {
 const MAX_BYTES = 1 << 28;
 
 interface Held extends GemmWasmInstance {
-  mod: WebAssembly.Module;
+  held: HeldInstance;
   mem: WebAssembly.Memory;
 }
 
@@ -45,19 +45,11 @@ let inst: Held | null = null;
 export function gemmWasmInstance(bytes: number): GemmWasmInstance | null {
   const mod = compileWasm('linalg.gemm-kernel', WASM_BASE64);
   if (mod === null || bytes > MAX_BYTES) return null;
-  if (inst === null || inst.mod !== mod) {
-    const i = new WebAssembly.Instance(mod, {});
-    const mem = i.exports.memory as WebAssembly.Memory;
-    inst = { mod, mem, block: i.exports.block as GemmBlockFn, f64: new Float64Array(mem.buffer) };
-  }
-  const have = inst.mem.buffer.byteLength;
-  if (have < bytes) {
-    try {
-      inst.mem.grow(Math.ceil((bytes - have) / 65536));
-    } catch {
-      return null;
-    }
-    inst.f64 = new Float64Array(inst.mem.buffer);
+  const r = heldInstance(inst?.held ?? null, mod, bytes);
+  if (r === null) return null;
+  if (inst === null || r.grown) {
+    const mem = r.held.memory;
+    inst = { held: r.held, mem, block: r.held.exports['block'] as GemmBlockFn, f64: new Float64Array(mem.buffer) };
   }
   return inst;
 }

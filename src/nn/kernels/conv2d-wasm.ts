@@ -15,7 +15,7 @@
  * Where WebAssembly SIMD is missing or disabled (ADJOINT_NO_WASM=1), or the memory cannot grow, {@link convGemmWasm}
  * returns false and the caller runs the JS kernel.
  */
-import { compileWasm } from '../../wasm/load.js';
+import { compileWasm, heldInstance, type HeldInstance } from '../../wasm/load.js';
 import { ROW_BLOCK } from './conv2d-direct.js';
 import { WASM_BASE64 } from './conv2d-gemm.wasm.js';
 
@@ -35,7 +35,7 @@ const MAX_BYTES = 1 << 30;
 type GemmFn = (pix: number, np: number, taps: number, K: number, w: number, nmb: number, bias: number, c: number, ldc: number) => void;
 
 interface Instance {
-  mod: WebAssembly.Module;
+  held: HeldInstance;
   mem: WebAssembly.Memory;
   gemm: GemmFn;
   f64: Float64Array;
@@ -48,20 +48,11 @@ let inst: Instance | null = null;
 function instance(bytes: number): Instance | null {
   const mod = compileWasm('nn.conv2d-gemm', WASM_BASE64);
   if (mod === null || bytes > MAX_BYTES) return null;
-  if (inst === null || inst.mod !== mod) {
-    const i = new WebAssembly.Instance(mod, {});
-    const mem = i.exports.memory as WebAssembly.Memory;
-    inst = { mod, mem, gemm: i.exports.gemm as GemmFn, f64: new Float64Array(mem.buffer), i32: new Int32Array(mem.buffer) };
-  }
-  const have = inst.mem.buffer.byteLength;
-  if (have < bytes) {
-    try {
-      inst.mem.grow(Math.ceil((bytes - have) / 65536));
-    } catch {
-      return null;
-    }
-    inst.f64 = new Float64Array(inst.mem.buffer);
-    inst.i32 = new Int32Array(inst.mem.buffer);
+  const r = heldInstance(inst?.held ?? null, mod, bytes);
+  if (r === null) return null;
+  if (inst === null || r.grown) {
+    const mem = r.held.memory;
+    inst = { held: r.held, mem, gemm: r.held.exports['gemm'] as GemmFn, f64: new Float64Array(mem.buffer), i32: new Int32Array(mem.buffer) };
   }
   return inst;
 }
