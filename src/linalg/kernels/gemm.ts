@@ -330,50 +330,41 @@ function scaleReal(c: FloatStorage, co: number, m: number, n: number, crs: numbe
   }
 }
 
-/** Packs an mc×kc block of op(A) into `ap` from index 0 as MR-row micro-panels: panel r holds, for each p, MR consecutive rows. */
-function packA(a: FloatStorage, off: number, rs: number, cs: number, mc: number, kc: number, ap: Float64Array): void {
-  let q = 0;
-  for (let i0 = 0; i0 < mc; i0 += MR) {
-    const rows = Math.min(MR, mc - i0);
-    if (rows === MR) {
-      const r0 = off + i0 * rs;
+/**
+ * Packs `count` lines (stride `ls` between lines, `ps` along k) of a strided block into `dst` from index `q0` as
+ * 4-line micro-panels: panel t holds, for each p < kc, 4 consecutive lines (zero-padded past `count`). With
+ * lines = rows this packs op(A) (MR = 4), with lines = columns op(B) (NR = 4).
+ */
+function packPanels(src: FloatStorage, off: number, ls: number, ps: number, count: number, kc: number, dst: Float64Array, q0: number): void {
+  let q = q0;
+  for (let l0 = 0; l0 < count; l0 += 4) {
+    const lines = Math.min(4, count - l0);
+    if (lines === 4) {
+      const s0 = off + l0 * ls;
       for (let p = 0; p < kc; p++) {
-        const s = r0 + p * cs;
-        ap[q] = a[s]!;
-        ap[q + 1] = a[s + rs]!;
-        ap[q + 2] = a[s + 2 * rs]!;
-        ap[q + 3] = a[s + 3 * rs]!;
+        const s = s0 + p * ps;
+        dst[q] = src[s]!;
+        dst[q + 1] = src[s + ls]!;
+        dst[q + 2] = src[s + 2 * ls]!;
+        dst[q + 3] = src[s + 3 * ls]!;
         q += 4;
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        for (let r = 0; r < MR; r++) ap[q++] = r < rows ? a[off + (i0 + r) * rs + p * cs]! : 0;
+        for (let r = 0; r < 4; r++) dst[q++] = r < lines ? src[off + (l0 + r) * ls + p * ps]! : 0;
       }
     }
   }
 }
 
-/** Packs a kc×nc panel of op(B) into `bp` from index `q0` as NR-column micro-panels: panel holds, for each p, NR consecutive columns. */
+/** Packs an mc×kc block of op(A) (row stride rs, column stride cs) into `ap` from index 0 as MR-row micro-panels. */
+function packA(a: FloatStorage, off: number, rs: number, cs: number, mc: number, kc: number, ap: Float64Array): void {
+  packPanels(a, off, rs, cs, mc, kc, ap, 0);
+}
+
+/** Packs a kc×nc panel of op(B) into `bp` from index `q0` as NR-column micro-panels. */
 function packB(b: FloatStorage, off: number, rs: number, cs: number, kc: number, nc: number, bp: Float64Array, q0: number): void {
-  let q = q0;
-  for (let j0 = 0; j0 < nc; j0 += NR) {
-    const cols = Math.min(NR, nc - j0);
-    if (cols === NR) {
-      const c0 = off + j0 * cs;
-      for (let p = 0; p < kc; p++) {
-        const s = c0 + p * rs;
-        bp[q] = b[s]!;
-        bp[q + 1] = b[s + cs]!;
-        bp[q + 2] = b[s + 2 * cs]!;
-        bp[q + 3] = b[s + 3 * cs]!;
-        q += 4;
-      }
-    } else {
-      for (let p = 0; p < kc; p++) {
-        for (let j = 0; j < NR; j++) bp[q++] = j < cols ? b[off + p * rs + (j0 + j) * cs]! : 0;
-      }
-    }
-  }
+  packPanels(b, off, cs, rs, nc, kc, bp, q0);
 }
 
 /** Accumulators of an edge tile, copied out so the valid corner can be written with a plain loop. */
