@@ -74,48 +74,20 @@ export function columnSums(geom: BlockGeometry, w: Float64Array): Float64Array {
  * ```
  */
 export function blockSpectrum(geom: BlockGeometry, t: Float64Array, out: Float64Array, fro: Float64Array, start: number, end: number): void {
-  const cout = geom[0]!, cin = geom[1]!, kh = geom[2]!, n1 = geom[4]!, m1 = geom[6]!, m2 = geom[7]!;
-  const s1 = geom[8]!, s2 = geom[9]!, d1 = geom[10]!, top = geom[12]!, g2h = geom[14]!;
+  const cout = geom[0]!, cin = geom[1]!, kh = geom[2]!, s1 = geom[8]!, s2 = geom[9]!;
   const cols = cin * s1 * s2;
-  const blk = cout * cols * 2;
-  const scale = 1 / Math.sqrt(s1 * s2);
-  const oc = cout * cin;
-  const e1 = new Float64Array(kh * 2);
+  const size = cout * cols;
+  // One block evaluation ({@link fillBlock}, split re/im), interleaved into `out`.
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  const e1 = new Float64Array(2 * kh);
   for (let g = start; g < end; g++) {
-    const g1 = Math.floor(g / g2h);
-    const g2 = g - g1 * g2h;
-    const base = g * blk;
-    let fr = 0;
-    for (let b = 0; b < s2; b++) {
-      const tb = (g2 + b * m2) * oc * kh;
-      for (let a = 0; a < s1; a++) {
-        const f1 = g1 + a * m1;
-        for (let u = 0; u < kh; u++) {
-          const th = (2 * Math.PI * (((f1 * (u * d1 - top)) % n1) + n1)) / n1;
-          e1[2 * u] = Math.cos(th) * scale;
-          e1[2 * u + 1] = Math.sin(th) * scale;
-        }
-        const colBase = (a * s2 + b) * cin;
-        for (let o = 0; o < cout; o++) {
-          for (let c = 0; c < cin; c++) {
-            const q = tb + (o * cin + c) * kh;
-            let re = 0;
-            let im = 0;
-            for (let u = 0; u < kh; u++) {
-              const tr = t[2 * (q + u)]!, ti = t[2 * (q + u) + 1]!;
-              const er = e1[2 * u]!, ei = e1[2 * u + 1]!;
-              re += tr * er - ti * ei;
-              im += tr * ei + ti * er;
-            }
-            const idx = base + 2 * (o * cols + colBase + c);
-            out[idx] = re;
-            out[idx + 1] = im;
-            fr += re * re + im * im;
-          }
-        }
-      }
+    fro[g] = fillBlock(geom, t, g, re, im, cols, e1);
+    const base = 2 * g * size;
+    for (let i = 0; i < size; i++) {
+      out[base + 2 * i] = re[i]!;
+      out[base + 2 * i + 1] = im[i]!;
     }
-    fro[g] = fr;
   }
 }
 
