@@ -356,49 +356,48 @@ export function runStockham(plan: StockhamPlan, a: Float64Array, b: Float64Array
   for (const ps of plan.passes) {
     const R = ps.m * B;
     // scratch from fftWorkspace lives in WebAssembly memory: the SIMD pass where there is one
-    if (wasmPass(ps, x, y, R, plan.sign)) {
-      const t = x;
-      x = y;
-      y = t;
-      continue;
-    }
-    switch (ps.p) {
-      case 2:
-        pass2(x, y, ps, R);
-        break;
-      case 3:
-        pass3(x, y, ps, R, plan.sign);
-        break;
-      case 4:
-        pass4(x, y, ps, R, plan.sign);
-        break;
-      case 5:
-        pass5(x, y, ps, R, plan.sign);
-        break;
-      case 8:
-        pass8(x, y, ps, R, plan.sign);
-        break;
-      case 7:
-        pass7(x, y, ps, R, plan.sign);
-        break;
-      case 11:
-        pass11(x, y, ps, R, plan.sign);
-        break;
-      case 13:
-        pass13(x, y, ps, R, plan.sign);
-        break;
-      case 17:
-        pass17(x, y, ps, R, plan.sign);
-        break;
-      case 19:
-        pass19(x, y, ps, R, plan.sign);
-        break;
-      default:
-        passGeneric(x, y, ps, R, scratch!);
-    }
+    if (!wasmPass(ps, x, y, R, plan.sign)) jsPass(ps, x, y, R, plan.sign, scratch);
     const t = x;
     x = y;
     y = t;
   }
   return x;
+}
+
+/** One Stockham pass x → y in JavaScript (the radix's codelet, or the generic pass with `scratch`). */
+function jsPass(ps: StockhamPass, x: Float64Array, y: Float64Array, R: number, sign: number, scratch: Float64Array | undefined): void {
+  switch (ps.p) {
+    case 2:
+      pass2(x, y, ps, R);
+      break;
+    case 3:
+      pass3(x, y, ps, R, sign);
+      break;
+    case 4:
+      pass4(x, y, ps, R, sign);
+      break;
+    case 5:
+      pass5(x, y, ps, R, sign);
+      break;
+    case 8:
+      pass8(x, y, ps, R, sign);
+      break;
+    case 7:
+      pass7(x, y, ps, R, sign);
+      break;
+    case 11:
+      pass11(x, y, ps, R, sign);
+      break;
+    case 13:
+      pass13(x, y, ps, R, sign);
+      break;
+    case 17:
+      pass17(x, y, ps, R, sign);
+      break;
+    case 19:
+      pass19(x, y, ps, R, sign);
+      break;
+    default:
+      passGeneric(x, y, ps, R, scratch!);
+  }
 }
