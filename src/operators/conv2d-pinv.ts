@@ -92,6 +92,8 @@ export interface ConvPinvInfo {
   fallback?: string;
   /** 'exact': refinement passes (largest over the batch). */
   refinements?: number;
+  /** 'exact': unknowns of the ring system (capacitance LU for 'same', ring CG for 'valid'). */
+  ringSize?: number;
   /** True when the factorisation was reused from an earlier call. */
   reused?: boolean;
 }
@@ -232,6 +234,7 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
       status: f.info.status,
       condEstimate: f.info.condEstimate,
       refinements: r.info.passes,
+      ringSize: f.info.ringSize,
       reused,
     };
     if (options.residual ?? true) measureResiduals(op, y, yd, r.x, info, f.info.normALower, 0);

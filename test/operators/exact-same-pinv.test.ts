@@ -77,8 +77,25 @@ test("'same' exact: geometries it cannot take are refused with the reason", () =
   assert.match(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 1, stride: 2 }))!, /stride/);
   assert.match(exactObstacle(conv2d(randn([3, 2, 3, 3], { seed: 8, dtype: 'float64' }), { inShape: [2, 8, 8], padding: 1 }))!, /c_out = 3 ≠ c_in = 2/);
   assert.match(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 2 }))!, /not 'same'/);
-  const big = conv2d(randn([32, 32, 3, 3], { seed: 9, dtype: 'float64' }), { inShape: [32, 80, 80], padding: 1 });
+  const big = conv2d(randn([32, 32, 3, 3], { seed: 9, dtype: 'float64' }), { inShape: [32, 200, 200], padding: 1 });
   assert.match(exactObstacle(big)!, new RegExp(`above ${SAME_RING_MAX}`));
   assert.equal(chooseMethod(big), 'krylov');
   assert.throws(() => chooseMethod(big, 'exact'), /method 'exact' needs/);
+});
+
+test("'same' exact: zero padding embeds in the smallest torus that does not wrap onto data (n + max pad)", () => {
+  // 3×3 'same': 2n + 1 ring pixels per channel (torus n + 1); reflect needs the full padded torus (4n + 4).
+  const w = randn([2, 2, 3, 3], { seed: 11, dtype: 'float64' });
+  const y = randn([2, 9, 10], { seed: 12, dtype: 'float64' });
+  const zeros = convPinv(conv2d(w, { inShape: [2, 9, 10], padding: 1 }), y, { method: 'exact' });
+  assert.equal(zeros.info.ringSize, 2 * (10 * 11 - 9 * 10), `zeros ring ${zeros.info.ringSize}`);
+  const refl = convPinv(conv2d(w, { inShape: [2, 9, 10], padding: 1, paddingMode: 'reflect' }), y, { method: 'exact' });
+  assert.equal(refl.info.ringSize, 2 * (11 * 12 - 9 * 10), `reflect ring ${refl.info.ringSize}`);
+  // An even 2×4 kernel has pads (0, 1) and (1, 2): torus (n1 + 1) × (n2 + 2); still equal to dense pinv
+  // (cond(A) ≈ 8e4 for this seed; many 2×4 seeds give cond ≈ 1e10 or a singular A).
+  const w2 = randn([2, 2, 2, 4], { seed: 4, dtype: 'float64' });
+  const A2 = conv2d(w2, { inShape: [2, 9, 10], padding: 'same' });
+  const ex = convPinv(A2, y, { method: 'exact' });
+  assert.equal(ex.info.ringSize, 2 * (10 * 12 - 9 * 10), `even-kernel ring ${ex.info.ringSize}`);
+  assert.ok(rel(ex.x, convPinv(A2, y, { method: 'dense' }).x) <= 1e-9, 'even-kernel exact = dense');
 });

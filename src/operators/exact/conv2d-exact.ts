@@ -9,16 +9,17 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
 import { RingValidFactor, type RingFactorInfo, type RingSolveOptions } from './ring-valid.js';
-import { RingSameFactor } from './ring-same.js';
+import { RingSameFactor, sameTorusSize } from './ring-same.js';
 
 /**
- * Largest capacitance system (unknowns on the pad ring, c·((n1+p)(n2+p) − n1n2)) that the 'same' path
- * factorises densely (blocked LU, (2/3)R³ flops at ≈ 4 GFLOP/s on two cores): c = 8, 64² has 2,080 (≈ 1.5 s),
- * c = 16, 64² and c = 8, 128² about 4,150 (≈ 14 s, 140 MB), c = 3, 512² 6,156 (≈ 38 s, 300 MB). Beyond this
- * the iterative ring solves measured so far need over a thousand iterations at c = 32, 128²
+ * Largest capacitance system (unknowns on the ring, c·(N1N2 − n1n2) with the torus of {@link sameTorusSize}:
+ * c·(2n + 1) for a 3×3 zero-padded 'same', c·(4n + 4) for reflect/replicate) that the 'same' path factorises
+ * densely (recursive LU, (2/3)R³ flops at ≈ 25 GFLOP/s on two cores, 8R² bytes): c = 32, 128² has 8,224
+ * (LU ≈ 15 s, 540 MB; set-up + solve ≈ 32 s), c = 8, 128² 2,056 (≈ 3 s), c = 3, 512² 3,075. At the limit the LU
+ * takes ≈ 27 s and 800 MB. Beyond it the iterative ring solves measured so far need over a thousand iterations
  * (docs/ISSUE9-APPROACHES.md), so 'auto' goes to Krylov.
  */
-export const SAME_RING_MAX = 6500;
+export const SAME_RING_MAX = 10000;
 
 /**
  * Why the exact ring solvers cannot handle `op`, or null when they can: real, groups 1, and either 'valid'
@@ -42,7 +43,10 @@ export function exactObstacle(op: Conv2dOperator): string | null {
   const ish = op.inShape;
   const n1 = ish[ish.length - 2]!;
   const n2 = ish[ish.length - 1]!;
-  const ring = ci * ((n1 + p.top + p.bottom) * (n2 + p.left + p.right) - n1 * n2);
+  const mode = op.paddingMode;
+  const N1 = sameTorusSize(n1, p.top + p.bottom, p.top, mode);
+  const N2 = sameTorusSize(n2, p.left + p.right, p.left, mode);
+  const ring = ci * (N1 * N2 - n1 * n2);
   if (ring > SAME_RING_MAX) return `the pad ring has ${ring} unknowns, above ${SAME_RING_MAX} (dense capacitance LU; an iterative ring solve is not implemented)`;
   return null;
 }

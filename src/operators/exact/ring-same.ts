@@ -107,46 +107,56 @@ export class RingSameFactor {
     const { c, kh, kw, n1, n2, pt, pl, weight } = spec;
     const d1 = spec.d1 ?? 1;
     const d2 = spec.d2 ?? 1;
-    const N1 = n1 + d1 * (kh - 1);
-    const N2 = n2 + d2 * (kw - 1);
+    const mode = spec.mode ?? 'zeros';
+    const N1 = sameTorusSize(n1, d1 * (kh - 1), pt, mode);
+    const N2 = sameTorusSize(n2, d2 * (kw - 1), pl, mode);
     this.N1 = N1;
     this.N2 = N2;
     this.m1 = n1;
     this.m2 = n2;
     const NN = N1 * N2;
     // Ĉ(f) = Σ_uv w[:,:,u,v] e^{+2πi(f1·d1u/N1 + f2·d2v/N2)} (cross-correlation: (Cx)(p) = Σ w x(p + d·u)).
+    // The kernel is real, so Ĉ(−f) = conj Ĉ(f): only the frequencies that come first in their ±f pair are
+    // built, measured and inverted, and Ĉ(−f)⁻¹ is copied as a conjugate.
     const cc = c * c;
-    const ch = new Float64Array(2 * NN * cc);
-    for (let f1 = 0; f1 < N1; f1++)
-      for (let f2 = 0; f2 < N2; f2++) {
-        const base = 2 * (f1 * N2 + f2) * cc;
-        for (let u = 0; u < kh; u++)
-          for (let v = 0; v < kw; v++) {
-            const ang = 2 * Math.PI * (((f1 * d1 * u) % N1) / N1 + ((f2 * d2 * v) % N2) / N2);
-            const er = Math.cos(ang);
-            const ei = Math.sin(ang);
-            for (let o = 0; o < c; o++)
-              for (let i = 0; i < c; i++) {
-                const wv = weight[((o * c + i) * kh + u) * kw + v]!;
-                ch[base + 2 * (o * c + i)] += wv * er;
-                ch[base + 2 * (o * c + i) + 1] += wv * ei;
-              }
-          }
-      }
-    // ‖C‖ by power iteration per frequency on ĈᴴĈ (20 steps; a slight under-estimate at worst).
+    const partner = (f: number): number => ((N1 - Math.floor(f / N2)) % N1) * N2 + ((N2 - (f % N2)) % N2);
+    const ch = new Float64Array(2 * cc);
     let normC = 0;
     const v = new Float64Array(2 * c);
     const w = new Float64Array(2 * c);
     const z = new Float64Array(2 * c);
-    for (let f = 0; f < NN; f++) normC = Math.max(normC, powerNorm(ch, 2 * f * cc, c, v, w, z));
     this.cinv = new Float64Array(2 * NN * cc);
     const work = new Float64Array(4 * cc);
-    for (let f = 0; f < NN; f++) if (!cinvert(ch, 2 * f * cc, c, this.cinv, work)) this.singular = true;
+    for (let f = 0; f < NN; f++) {
+      const g = partner(f);
+      if (g < f) continue;
+      const f1 = Math.floor(f / N2);
+      const f2 = f % N2;
+      ch.fill(0);
+      for (let u = 0; u < kh; u++)
+        for (let vv = 0; vv < kw; vv++) {
+          const ang = 2 * Math.PI * (((f1 * d1 * u) % N1) / N1 + ((f2 * d2 * vv) % N2) / N2);
+          const er = Math.cos(ang);
+          const ei = Math.sin(ang);
+          for (let o = 0; o < c; o++)
+            for (let i = 0; i < c; i++) {
+              const wv = weight[((o * c + i) * kh + u) * kw + vv]!;
+              ch[2 * (o * c + i)] += wv * er;
+              ch[2 * (o * c + i) + 1] += wv * ei;
+            }
+        }
+      // ‖C‖ by power iteration per frequency on ĈᴴĈ (a slight under-estimate at worst).
+      normC = Math.max(normC, powerNorm(ch, 0, c, v, w, z));
+      if (!cinvert(ch, 0, c, this.cinv, 2 * f * cc, work)) this.singular = true;
+      if (g !== f) for (let e = 0; e < 2 * cc; e += 2) {
+        this.cinv[2 * g * cc + e] = this.cinv[2 * f * cc + e]!;
+        this.cinv[2 * g * cc + e + 1] = -this.cinv[2 * f * cc + e + 1]!;
+      }
+    }
     // Rings: input pads = torus rows/cols outside [pt, pt+n1) × [pl, pl+n2); outputs outside [0, m1) × [0, m2).
     const inR: number[] = [];
     const inS: number[] = [];
     const outR: number[] = [];
-    const mode = spec.mode ?? 'zeros';
     for (let p1 = 0; p1 < N1; p1++)
       for (let p2 = 0; p2 < N2; p2++) {
         if (!(p1 >= pt && p1 < pt + n1 && p2 >= pl && p2 < pl + n2)) {
@@ -161,9 +171,28 @@ export class RingSameFactor {
     const R = c * inR.length;
     this.buf = new Float64Array(2 * NN * c);
     this.tmp = new Float64Array(2 * NN * c);
-    // K⁻¹(s) = (1/N²) Σ_f Ĉ(f)⁻¹ e^{+2πi f·s/N}: real.
-    const kinv = this.cinv.slice();
-    fft2Lanes(kinv, N1, N2, cc, 1, { tmp: new Float64Array(kinv.length) });
+    // K⁻¹(s) = (1/N²) Σ_f Ĉ(f)⁻¹ e^{+2πi f·s/N} is real for every channel pair, so two pairs share one complex
+    // inverse FFT: lane (a, b) packed as Ĉ⁻¹_a + i·Ĉ⁻¹_b transforms to K⁻¹_a + i·K⁻¹_b.
+    const half = cc >> 1;
+    const lanes = cc - half;
+    const packed = new Float64Array(2 * NN * lanes);
+    for (let f = 0; f < NN; f++)
+      for (let l = 0; l < lanes; l++) {
+        const a0 = 2 * (f * cc + l);
+        const o = 2 * (f * lanes + l);
+        const hasB = l + lanes < cc;
+        const b0 = 2 * (f * cc + l + lanes);
+        packed[o] = this.cinv[a0]! - (hasB ? this.cinv[b0 + 1]! : 0);
+        packed[o + 1] = this.cinv[a0 + 1]! + (hasB ? this.cinv[b0]! : 0);
+      }
+    fft2Lanes(packed, N1, N2, lanes, 1, { tmp: new Float64Array(packed.length) });
+    // kinv[s][a·c + b] real, [N1][N2][cc].
+    const kinv = new Float64Array(NN * cc);
+    for (let f = 0; f < NN; f++)
+      for (let l = 0; l < lanes; l++) {
+        kinv[f * cc + l] = packed[2 * (f * lanes + l)]!;
+        if (l + lanes < cc) kinv[f * cc + l + lanes] = packed[2 * (f * lanes + l) + 1]!;
+      }
     const lu = allocShared(Float64Array, R * R);
     // Γ[(p,a),(q,b)] = ((R − M) C⁻¹ e_{q,b})(p)[a] = K⁻¹(p − q)[a,b] − K⁻¹(src p − q)[a,b].
     for (let ip = 0; ip < inR.length; ip++) {
@@ -177,11 +206,11 @@ export class RingSameFactor {
         const q = outR[iq]!;
         const q1 = Math.floor(q / N2);
         const q2 = q % N2;
-        const kb = 2 * (((p1 - q1 + N1) % N1) * N2 + ((p2 - q2 + N2) % N2)) * cc;
-        const ks = sp < 0 ? -1 : 2 * (((sp1 - q1 + N1) % N1) * N2 + ((sp2 - q2 + N2) % N2)) * cc;
+        const kb = (((p1 - q1 + N1) % N1) * N2 + ((p2 - q2 + N2) % N2)) * cc;
+        const ks = sp < 0 ? -1 : (((sp1 - q1 + N1) % N1) * N2 + ((sp2 - q2 + N2) % N2)) * cc;
         for (let a = 0; a < c; a++)
           for (let b = 0; b < c; b++) {
-            const g = kinv[kb + 2 * (a * c + b)]! - (ks < 0 ? 0 : kinv[ks + 2 * (a * c + b)]!);
+            const g = kinv[kb + a * c + b]! - (ks < 0 ? 0 : kinv[ks + a * c + b]!);
             lu[(ip * c + a) * R + iq * c + b] = g / NN;
           }
       }
@@ -197,7 +226,7 @@ export class RingSameFactor {
       let vv: Float64Array = new Float64Array(c * n1 * n2);
       for (let i = 0; i < vv.length; i++) vv[i] = Math.sin(1 + 7.3 * i) + 0.3 * Math.cos(0.37 * i);
       let inv2 = 0;
-      for (let it = 0; it < 8; it++) {
+      for (let it = 0; it < 5; it++) {
         const nv = Math.sqrt(dot(vv, vv));
         for (let i = 0; i < vv.length; i++) vv[i] = vv[i]! / nv;
         const xv = this.solveOnce(this.solveTransposedOnce(vv));
@@ -314,8 +343,10 @@ export class RingSameFactor {
     const d1 = this.spec.d1 ?? 1;
     const d2 = this.spec.d2 ?? 1;
     const mode = this.spec.mode ?? 'zeros';
-    const { N1, N2 } = this;
-    // The padded image on [N1][N2] per channel (rows/cols beyond the input filled by the mode).
+    // The padded image on [N1][N2] per channel (rows/cols beyond the input filled by the mode); not the torus,
+    // which for zero padding is smaller.
+    const N1 = n1 + d1 * (kh - 1);
+    const N2 = n2 + d2 * (kw - 1);
     const xp = new Float64Array(c * N1 * N2);
     for (let ch = 0; ch < c; ch++)
       for (let r = 0; r < N1; r++) {
@@ -373,6 +404,18 @@ export class RingSameFactor {
   }
 }
 
+/**
+ * Side of the torus a 'same' axis is embedded in: the padded size n + d(k−1), except for zero padding, where
+ * n + max(top pad, bottom pad) suffices: an observed output that reads past the torus end wraps onto the
+ * top pads, which are zero like the bottom ones it stands for. That halves the ring for a 3×3 kernel
+ * (2n + 1 pixels instead of 4n + 4) and its dense LU costs an eighth.
+ *
+ * @example `sameTorusSize(128, 2, 1, 'zeros') // 129`
+ */
+export function sameTorusSize(n: number, span: number, before: number, mode: 'zeros' | 'reflect' | 'replicate'): number {
+  return mode === 'zeros' ? n + Math.max(before, span - before) : n + span;
+}
+
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
@@ -425,8 +468,8 @@ function powerNorm(M: Float64Array, off: number, c: number, v: Float64Array, w: 
   return s;
 }
 
-/** Inverse of the c×c complex matrix at `src[off]` into `dst[off]` by Gauss–Jordan with partial pivoting; false when singular. */
-function cinvert(src: Float64Array, off: number, c: number, dst: Float64Array, work: Float64Array): boolean {
+/** Inverse of the c×c complex matrix at `src[off]` into `dst[dOff]` by Gauss–Jordan with partial pivoting; false when singular. */
+function cinvert(src: Float64Array, off: number, c: number, dst: Float64Array, dOff: number, work: Float64Array): boolean {
   const a = work; // [c][2c] complex augmented
   const w2 = 2 * c;
   a.fill(0, 0, 2 * c * w2);
@@ -485,8 +528,8 @@ function cinvert(src: Float64Array, off: number, c: number, dst: Float64Array, w
   }
   for (let i = 0; i < c; i++)
     for (let j = 0; j < c; j++) {
-      dst[off + 2 * (i * c + j)] = ok ? a[2 * (i * w2 + c + j)]! : 0;
-      dst[off + 2 * (i * c + j) + 1] = ok ? a[2 * (i * w2 + c + j) + 1]! : 0;
+      dst[dOff + 2 * (i * c + j)] = ok ? a[2 * (i * w2 + c + j)]! : 0;
+      dst[dOff + 2 * (i * c + j) + 1] = ok ? a[2 * (i * w2 + c + j) + 1]! : 0;
     }
   return ok;
 }
