@@ -17,7 +17,7 @@ def _randn(shape, seed):
     return torch.randn(*shape, dtype=torch.float64, generator=g)
 
 
-def _valid_lsqr(c, n, tol, padding=0):
+def _valid_lsqr(c, n, tol, padding=0, iter_lim=None):
     K = _randn((c, c, 3, 3), 1)
     x = _randn((1, c, n, n), 2)
     y = F.conv2d(x, K, padding=padding)
@@ -38,7 +38,8 @@ def _valid_lsqr(c, n, tol, padding=0):
     normA = lam.sqrt().item()
 
     def run():
-        out = lsqr(A, yv, atol=tol, btol=tol, iter_lim=20000 if padding == 0 else 3000)
+        lim = iter_lim if iter_lim is not None else (20000 if padding == 0 else 3000)
+        out = lsqr(A, yv, atol=tol, btol=tol, iter_lim=lim)
         xh = torch.from_numpy(out[0]).view(1, c, n, n)
         r = F.conv2d(xh, K, padding=padding) - y
         g = F.conv_transpose2d(r, K, padding=padding)
@@ -63,9 +64,42 @@ def exact_pinv_same_c8_n64():
     return _valid_lsqr(8, 64, 1e-10, padding=1)
 
 
+# The larger sizes cap LSQR's iterations so the full bench stays within minutes: 3,000 at c = 8, 128² and
+# c = 32, 64² ('valid', to 1e-10), 1,000 for 'same' there, and 300 at c = 32, 128² (the 'same' row;
+# 'valid' to 1e-10 needs ≈ 3,655 iterations, ≈ 300 s, at that size). stderr says what each reached.
+def exact_pinv_valid_c8_n128():
+    return _valid_lsqr(8, 128, 1e-10, iter_lim=3000)
+
+
+def exact_pinv_same_c8_n128():
+    return _valid_lsqr(8, 128, 1e-10, padding=1, iter_lim=1000)
+
+
+def exact_pinv_valid_c32_n64():
+    return _valid_lsqr(32, 64, 1e-10, iter_lim=3000)
+
+
+def exact_pinv_same_c32_n64():
+    return _valid_lsqr(32, 64, 1e-10, padding=1, iter_lim=1000)
+
+
+def exact_pinv_valid_c32_n128_capped():
+    return _valid_lsqr(32, 128, 1e-10, iter_lim=300)
+
+
+def exact_pinv_same_c32_n128():
+    return _valid_lsqr(32, 128, 1e-10, padding=1, iter_lim=300)
+
+
 CASES = {
     'exact_pinv_valid_c8_n64': exact_pinv_valid_c8_n64,
     'exact_pinv_same_c8_n64': exact_pinv_same_c8_n64,
+    'exact_pinv_valid_c8_n128': exact_pinv_valid_c8_n128,
+    'exact_pinv_same_c8_n128': exact_pinv_same_c8_n128,
+    'exact_pinv_valid_c32_n64': exact_pinv_valid_c32_n64,
+    'exact_pinv_same_c32_n64': exact_pinv_same_c32_n64,
+    'exact_pinv_valid_c32_n128_capped': exact_pinv_valid_c32_n128_capped,
+    'exact_pinv_same_c32_n128': exact_pinv_same_c32_n128,
 }
 
 # ~300 s per call: run by hand (`python3 bench/peers/exact_pinv_cases.py exact_pinv_valid_c32_n128`), not in the
