@@ -21,6 +21,8 @@
 import { fft2Lanes } from './fft2-lanes.js';
 import { luBlockedReal, luBlockedSolve, luBlockedSolveTransposed } from '../../linalg/kernels/lu-blocked.js';
 import { allocShared } from '../../parallel/pool.js';
+import { conv2d as nnConv2d } from '../../nn/conv2d.js';
+import { Tensor } from '../../tensor/tensor.js';
 
 /** Geometry and kernel of a square zero-padded convolution (float64, `[c][c][kh][kw]`). @example `{ weight: w, c: 2, kh: 3, kw: 3, n1: 8, n2: 8, pt: 1, pl: 1 }` */
 export interface SameConvSpec {
@@ -113,6 +115,7 @@ export class RingSameFactor {
   private readonly buf: Float64Array;
   private readonly tmp: Float64Array;
   private singular = false;
+  private weightTensor: Tensor | undefined;
 
   constructor(spec: SameConvSpec) {
     const t0 = now();
@@ -350,8 +353,30 @@ export class RingSameFactor {
     return z;
   }
 
-  /** y = A x (direct padded cross-correlation in the spec's padding mode, float64). @example `f.applyA(x, out)` */
+  /**
+   * y = A x in float64: the library's conv2d (blocked, WebAssembly, both threads) when its padding argument can
+   * express the pads (symmetric, or PyTorch's 'same' split), else the direct loop.
+   * @example `f.applyA(x, out)`
+   */
   applyA(x: Float64Array, out: Float64Array): void {
+    const { c, kh, kw, n1, n2, pt, pl } = this.spec;
+    const d1 = this.spec.d1 ?? 1;
+    const d2 = this.spec.d2 ?? 1;
+    const s1 = d1 * (kh - 1);
+    const s2 = d2 * (kw - 1);
+    const padding: [number, number] | 'same' | null =
+      2 * pt === s1 && 2 * pl === s2 ? [pt, pl] : pt === Math.floor(s1 / 2) && pl === Math.floor(s2 / 2) ? 'same' : null;
+    if (padding === null) {
+      this.applyADirect(x, out);
+      return;
+    }
+    this.weightTensor ??= new Tensor(this.spec.weight, [c, c, kh, kw], 'float64');
+    const y = nnConv2d(new Tensor(x, [1, c, n1, n2], 'float64'), this.weightTensor, { padding, dilation: [d1, d2], paddingMode: this.spec.mode ?? 'zeros' });
+    out.set(y.data as Float64Array);
+  }
+
+  /** y = A x by the direct padded cross-correlation loop (float64). @example `f.applyADirect(x, out)` */
+  applyADirect(x: Float64Array, out: Float64Array): void {
     const { c, kh, kw, n1, n2, pt, pl, weight } = this.spec;
     const d1 = this.spec.d1 ?? 1;
     const d2 = this.spec.d2 ?? 1;
