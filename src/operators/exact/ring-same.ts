@@ -261,18 +261,27 @@ export class RingSameFactor {
     const { N1, N2 } = this;
     const c = this.spec.c;
     const buf = this.buf;
+    const cinv = this.cinv;
     fft2Lanes(buf, N1, N2, c, -1, { tmp: this.tmp });
     const z = this.tmp;
     const NN = N1 * N2;
+    // The grids passed in are real, so the spectrum at −f is the conjugate of that at f: one c×c product per ±f pair.
+    // Transposed: (Ĉ(f)⁻¹)ᴴ, i.e. entry (a, b) is conj of (b, a): the strides swap and the imaginary part flips.
+    const sa = transpose ? 2 : 2 * c;
+    const sb = transpose ? 2 * c : 2;
+    const sg = transpose ? -1 : 1;
     for (let f = 0; f < NN; f++) {
+      const g = this.partner(f);
+      if (g < f) continue;
       const o = 2 * f * c;
       const mo = 2 * f * c * c;
       for (let a = 0; a < c; a++) {
         let sr = 0;
         let si = 0;
-        for (let b = 0; b < c; b++) {
-          const mr = transpose ? this.cinv[mo + 2 * (b * c + a)]! : this.cinv[mo + 2 * (a * c + b)]!;
-          const mi = transpose ? -this.cinv[mo + 2 * (b * c + a) + 1]! : this.cinv[mo + 2 * (a * c + b) + 1]!;
+        let m = mo + a * sa;
+        for (let b = 0; b < c; b++, m += sb) {
+          const mr = cinv[m]!;
+          const mi = sg * cinv[m + 1]!;
           const xr = buf[o + 2 * b]!;
           const xi = buf[o + 2 * b + 1]!;
           sr += mr * xr - mi * xi;
@@ -281,11 +290,28 @@ export class RingSameFactor {
         z[2 * a] = sr;
         z[2 * a + 1] = si;
       }
-      for (let a = 0; a < 2 * c; a++) buf[o + a] = z[a]!;
+      const og = 2 * g * c;
+      for (let a = 0; a < 2 * c; a += 2) {
+        buf[o + a] = z[a]!;
+        buf[o + a + 1] = z[a + 1]!;
+      }
+      if (g !== f)
+        for (let a = 0; a < 2 * c; a += 2) {
+          buf[og + a] = z[a]!;
+          buf[og + a + 1] = -z[a + 1]!;
+        }
     }
     fft2Lanes(buf, N1, N2, c, 1, { tmp: this.tmp });
     const s = 1 / NN;
     for (let i = 0; i < buf.length; i++) buf[i] = buf[i]! * s;
+  }
+
+  /** Flat index of −f on the N1×N2 frequency grid. */
+  private partner(f: number): number {
+    const { N1, N2 } = this;
+    const f1 = (f / N2) | 0;
+    const f2 = f - f1 * N2;
+    return ((N1 - f1) % N1) * N2 + ((N2 - f2) % N2);
   }
 
   /** One pass without refinement: x = P ᵀC⁻¹(Sᵀy + Tᵀt), Γt = −R C⁻¹ Sᵀ y. */
