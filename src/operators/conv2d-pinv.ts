@@ -8,8 +8,10 @@
  * - Real 'valid' convolutions (padding 0) too large for dense: exact, through the ring reduction
  *   (exact/ring-valid.ts), refined until ‖Aᵀ(Ax̂ − y)‖ ≤ 1e-10·‖A‖‖y‖; the factorisation is kept on the operator.
  *   Square 'same' convolutions (zeros, reflect or replicate padding, stride 1, c_out = c_in) with a pad ring
- *   of at most SAME_RING_MAX unknowns: exact through the pad-ring capacitance LU (exact/ring-same.ts); when
- *   that matrix is singular to working precision, the Krylov answer is returned with status 'singular'.
+ *   of at most SAME_RING_MAX unknowns: exact through the pad-ring capacitance LU (exact/ring-same.ts). Other
+ *   zero-padded ones (any pads, stride, dilation, c_out ≠ c_in) with at most RECT_RING_MAX ring unknowns:
+ *   exact through a two-ring capacitance LU on AAᵀ or AᵀA (exact/ring-rect.ts). When a capacitance matrix is
+ *   singular to working precision, the Krylov answer is returned with status 'singular' and `fallback` says so.
  * - Otherwise: LSQR/LSMR to the minimum-norm least-squares solution, bounded and reporting convergence.
  * - `damp: λ` gives argmin ‖Ax − y‖² + λ²‖x‖² on every path.
  *
@@ -81,9 +83,9 @@ export interface ConvPinvInfo {
   stopReasons?: string[];
   /**
    * 'exact': 'ok'; 'ill-conditioned' (the condition estimate is so large that float64 may not reach the target
-   * for every y: 'valid' cond(C)² > 1e14, 'same' cond(A) > 1e12); 'singular' ('valid': G = CCᵀ not invertible,
-   * regularised answer; 'same': A is singular to working precision, and x̂ is the Krylov path's bounded
-   * minimum-norm answer, see `fallback`).
+   * for every y: 'valid' cond(C)² > 1e14, 'same' cond(A) > 1e9, other zero padding cond(A) > 1e12); 'singular'
+   * ('valid': G = CCᵀ not invertible, regularised answer; padded: A is singular to working precision, and x̂
+   * is the Krylov path's bounded minimum-norm answer, see `fallback`).
    */
   status?: 'ok' | 'ill-conditioned' | 'singular';
   /** 'exact': estimate of cond(A) ('valid': σ_max(C)/σ_min(C) of the circulant embedding, an upper bound; 'same': ‖C‖‖P‖ times an inverse power estimate of ‖A⁻¹‖); Infinity when singular. */
@@ -208,7 +210,7 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
   }
   if (method === 'exact') {
     const { f, reused } = exactFactorFor(op);
-    if (f.kind === 'same' && f.info.status === 'singular') {
+    if (f.kind !== 'valid' && f.info.status === 'singular') {
       // No exact answer exists in float64: return the best bounded minimum-norm answer (LSQR from 0 stays in
       // range(Aᵀ)), and say so.
       // Bounded like any Krylov call, with a cap suited to a fallback (500 unless maxIter says otherwise).
@@ -217,7 +219,10 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
       k.info.condEstimate = Infinity;
       k.info.converged = false;
       k.info.reused = reused;
-      k.info.fallback = `krylov (${k.info.iterations} iterations): the pad-ring capacitance matrix is singular to working precision, so A is`;
+      k.info.fallback =
+        f.kind === 'same'
+          ? `krylov (${k.info.iterations} iterations): the pad-ring capacitance matrix is singular to working precision, so A is`
+          : `krylov (${k.info.iterations} iterations): CCᵀ/CᵀC on the torus or the two-ring capacitance matrix is singular to working precision (A lacks full rank, or the embedding does)`;
       return k;
     }
     const r = f.solve(y, {

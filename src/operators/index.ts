@@ -37,4 +37,6 @@ export { CirculantGramInverse } from './pinv/krylov.js';
 export { exactConvPinv, exactConvPinvFactor, RingValidFactor, RECYCLE_BYTES_DEFAULT, SOLVE_BATCH } from './exact/index.js';
 export type { ExactConvPinvOptions, ExactConvPinvInfo, ExactConvPinvFactor, RingFactorInfo, RingFactorOptions, RingSolveInfo, RingSolveOptions, ValidConvSpec } from './exact/index.js';
 export { RingSameFactor, Conv2dExactPinv, exactObstacle, exactWellPosed, SAME_RING_MAX } from './exact/index.js';
+export { RingRectFactor, rectGeometry, rectObstacle, RECT_RING_MAX } from './exact/index.js';
+export type { RectConvSpec, RectGeometry, RingRectInfo, RingRectSolveInfo } from './exact/index.js';
 export type { RingSameInfo, RingSameSolveInfo, SameConvSpec, Conv2dExactSolveInfo } from './exact/index.js';

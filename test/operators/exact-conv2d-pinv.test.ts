@@ -96,7 +96,7 @@ test("'exact': singular G is reported with an infinite condition estimate; auto 
   assert.equal(r.info.converged, false);
   const S = conv2d(randn([2, 2, 3, 3], { seed: 23, dtype: 'float64' }), { inShape: [2, 40, 40], padding: 1, stride: 2, paddingMode: 'reflect' });
   assert.equal(chooseMethod(S), 'krylov');
-  assert.throws(() => chooseMethod(S, 'exact'), /method 'exact' needs a real 'valid' convolution or a square 'same' one/);
+  assert.throws(() => chooseMethod(S, 'exact'), /method 'exact' needs a real 'valid' convolution, a zero-padded one, or a square 'same' one/);
   // Square 'same' (zeros, reflect, replicate) above the dense limit: auto takes the exact pad-ring solver.
   for (const paddingMode of ['zeros', 'reflect', 'replicate'] as const) {
     const Z = conv2d(randn([2, 2, 3, 3], { seed: 23, dtype: 'float64' }), { inShape: [2, 20, 20], padding: 1, paddingMode });

@@ -74,9 +74,17 @@ test("'same' exact: a singular operator (a pure shift) is reported, not solved",
 test("'same' exact: geometries it cannot take are refused with the reason", () => {
   const w = randn([2, 2, 3, 3], { seed: 7, dtype: 'float64' });
   assert.match(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 1, paddingMode: 'circular' }))!, /circular/);
-  assert.match(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 1, stride: 2 }))!, /stride/);
-  assert.match(exactObstacle(conv2d(randn([3, 2, 3, 3], { seed: 8, dtype: 'float64' }), { inShape: [2, 8, 8], padding: 1 }))!, /c_out = 3 ≠ c_in = 2/);
-  assert.match(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 2 }))!, /not 'same'/);
+  // Reflect/replicate padding is exact only for square stride-1 'same'; zero padding of these geometries goes to
+  // the two-ring solver (exact-rect-pinv.test.ts).
+  const w32 = randn([3, 2, 3, 3], { seed: 8, dtype: 'float64' });
+  for (const paddingMode of ['reflect', 'replicate'] as const) {
+    assert.match(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 1, stride: 2, paddingMode }))!, /stride/);
+    assert.match(exactObstacle(conv2d(w32, { inShape: [2, 8, 8], padding: 1, paddingMode }))!, /c_out = 3 ≠ c_in = 2/);
+    assert.match(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 2, paddingMode }))!, /not 'same'/);
+  }
+  assert.equal(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 1, stride: 2 })), null);
+  assert.equal(exactObstacle(conv2d(w32, { inShape: [2, 8, 8], padding: 1 })), null);
+  assert.equal(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 2 })), null);
   const big = conv2d(randn([32, 32, 3, 3], { seed: 9, dtype: 'float64' }), { inShape: [32, 200, 200], padding: 1 });
   assert.match(exactObstacle(big)!, new RegExp(`above ${SAME_RING_MAX}`));
   assert.equal(chooseMethod(big), 'krylov');

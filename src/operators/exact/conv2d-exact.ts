@@ -1,7 +1,7 @@
 /**
- * The exact ring solver ({@link RingValidFactor}) behind `Conv2dOperator.pinv({ method: 'exact' })`: which
- * operators it applies to, and a factorisation object that solves batches of right-hand sides in the
- * operator's own layout and dtype. Kept on the operator by conv2d-pinv.ts (like the FFT factorisation).
+ * The exact ring solvers ({@link RingValidFactor}, {@link RingSameFactor}, {@link RingRectFactor}) behind
+ * `Conv2dOperator.pinv({ method: 'exact' })`: which operators they apply to, and a factorisation object that
+ * solves batches of right-hand sides in the operator's own layout and dtype. Kept on the operator by conv2d-pinv.ts (like the FFT factorisation).
  */
 import { AdjointError } from '../../errors.js';
 import { isComplex } from '../../tensor/dtype.js';
@@ -10,6 +10,7 @@ import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
 import { RingValidFactor, type RingFactorInfo, type RingSolveOptions } from './ring-valid.js';
 import { RingSameFactor, sameTorusSize } from './ring-same.js';
+import { RingRectFactor, rectObstacle, type RectConvSpec } from './ring-rect.js';
 
 /**
  * Largest capacitance system (unknowns on the ring, c·(N1N2 − n1n2) with the torus of {@link sameTorusSize}:
@@ -23,8 +24,12 @@ export const SAME_RING_MAX = 10000;
 
 /**
  * Why the exact ring solvers cannot handle `op`, or null when they can: real, groups 1, and either 'valid'
- * (no padding; any stride and dilation) or square 'same' (zeros, reflect or replicate padding with pads summing
- * to d·(k−1) per axis, stride 1, c_out = c_in, pad ring of at most {@link SAME_RING_MAX} unknowns).
+ * (no padding; any stride and dilation), square 'same' (zeros, reflect or replicate padding with pads summing
+ * to d·(k−1) per axis, stride 1, c_out = c_in, pad ring of at most {@link SAME_RING_MAX} unknowns), or any
+ * other zero padding (any pads, stride, dilation, c_out, c_in) whose normal equations the two-ring solver can
+ * form — wide A (rows ≤ cols) with c_out ≤ c_in·(input phases the taps read, s1·s2 unless dilation and stride
+ * share a factor), or tall A with c_in·s1·s2 ≤ c_out and every phase read — with at most {@link RECT_RING_MAX}
+ * ring unknowns.
  *
  * @example `exactObstacle(conv2d(w, { inShape: [2, 8, 8] })) // null`
  */
@@ -35,20 +40,65 @@ export function exactObstacle(op: Conv2dOperator): string | null {
   if (!(p.top || p.bottom || p.left || p.right)) return null;
   const padStr = `padding [${p.top}, ${p.bottom}, ${p.left}, ${p.right}]`;
   if (op.paddingMode === 'circular') return `${padStr} in mode 'circular' (a circulant: use method 'fft')`;
+  const why = squareSameObstacle(op, padStr);
+  if (why === null) {
+    const [, ci] = op.weight.shape as [number, number];
+    const ish = op.inShape;
+    const n1 = ish[ish.length - 2]!;
+    const n2 = ish[ish.length - 1]!;
+    const mode = op.paddingMode;
+    const N1 = sameTorusSize(n1, p.top + p.bottom, p.top, mode);
+    const N2 = sameTorusSize(n2, p.left + p.right, p.left, mode);
+    const ring = ci * (N1 * N2 - n1 * n2);
+    if (ring > SAME_RING_MAX) return `the pad ring has ${ring} unknowns, above ${SAME_RING_MAX} (dense capacitance LU; an iterative ring solve is not implemented)`;
+    return null;
+  }
+  // Reflect/replicate beyond square stride-1 'same': not implemented (the message says which condition failed).
+  if (op.paddingMode !== 'zeros') return why;
+  return rectObstacleOf(op, padStr);
+}
+
+/** The square stride-1 'same' conditions of the pad-ring solver (ring-same.ts), or the first one that fails. */
+function squareSameObstacle(op: Conv2dOperator, padStr: string): string | null {
+  const p = op.pads;
   const [co, ci, kh, kw] = op.weight.shape as [number, number, number, number];
   if (op.stride[0] !== 1 || op.stride[1] !== 1) return `${padStr} with stride [${op.stride.join(', ')}] (padded convolutions need stride 1)`;
   if (co !== ci) return `${padStr} with c_out = ${co} ≠ c_in = ${ci} (padded convolutions need a square operator)`;
   if (p.top + p.bottom !== op.dilation[0] * (kh - 1) || p.left + p.right !== op.dilation[1] * (kw - 1))
     return `${padStr} is not 'same' for a ${kh}×${kw} kernel with dilation [${op.dilation.join(', ')}] (pads must sum to d·(k−1))`;
-  const ish = op.inShape;
-  const n1 = ish[ish.length - 2]!;
-  const n2 = ish[ish.length - 1]!;
-  const mode = op.paddingMode;
-  const N1 = sameTorusSize(n1, p.top + p.bottom, p.top, mode);
-  const N2 = sameTorusSize(n2, p.left + p.right, p.left, mode);
-  const ring = ci * (N1 * N2 - n1 * n2);
-  if (ring > SAME_RING_MAX) return `the pad ring has ${ring} unknowns, above ${SAME_RING_MAX} (dense capacitance LU; an iterative ring solve is not implemented)`;
   return null;
+}
+
+/** The spec of the two-ring solver (ring-rect.ts) for a zero-padded operator. */
+function rectSpec(op: Conv2dOperator, weight: Float64Array): RectConvSpec {
+  const [co, ci, kh, kw] = op.weight.shape as [number, number, number, number];
+  const ish = op.inShape;
+  const p = op.pads;
+  return {
+    weight,
+    cOut: co,
+    cIn: ci,
+    kh,
+    kw,
+    n1: ish[ish.length - 2]!,
+    n2: ish[ish.length - 1]!,
+    pt: p.top,
+    pb: p.bottom,
+    pl: p.left,
+    pr: p.right,
+    s1: op.stride[0],
+    s2: op.stride[1],
+    d1: op.dilation[0],
+    d2: op.dilation[1],
+  };
+}
+
+/** Why the two-ring solver cannot take a zero-padded `op` (normal equations it cannot form, ring too large), or null. */
+function rectObstacleOf(op: Conv2dOperator, padStr: string): string | null {
+  const why = rectObstacle(rectSpec(op, new Float64Array(0)));
+  if (why === null) return null;
+  const [co, ci] = op.weight.shape as [number, number];
+  return `${padStr}, stride [${op.stride.join(', ')}], c_out = ${co}, c_in = ${ci}: ${why}`;
 }
 
 /**
@@ -65,7 +115,7 @@ export function exactWellPosed(op: Conv2dOperator): boolean {
 
 /** What {@link Conv2dExactPinv.solve} reports (the largest / worst over the batch). @example `r.info.iterations` */
 export interface Conv2dExactSolveInfo {
-  /** CG iterations, all refinement passes together, largest over the batch ('same': 0, the ring is solved by LU). */
+  /** CG iterations, all refinement passes together, largest over the batch ('same', 'rect': 0, the ring is solved by LU). */
   iterations: number;
   /** Refinement passes, largest over the batch. */
   passes: number;
@@ -105,9 +155,12 @@ function normLowerBound(op: Conv2dOperator): number {
 export class Conv2dExactPinv {
   /** Factorisation diagnostics (status, condition estimate, ‖A‖ bounds, set-up time). */
   readonly info: RingFactorInfo;
-  /** 'valid' (ring of unobserved outputs, CG) or 'same' (pad ring, dense capacitance LU). */
-  readonly kind: 'valid' | 'same';
-  private readonly factor: RingValidFactor | RingSameFactor;
+  /**
+   * 'valid' (ring of unobserved outputs, CG), 'same' (square stride-1 'same': pad ring, dense capacitance LU) or
+   * 'rect' (any other zero padding: output ring + input ring, dense capacitance LU, ring-rect.ts).
+   */
+  readonly kind: 'valid' | 'same' | 'rect';
+  private readonly factor: RingValidFactor | RingSameFactor | RingRectFactor;
   private readonly op: Conv2dOperator;
   private readonly perIn: number;
   private readonly perOut: number;
@@ -125,7 +178,13 @@ export class Conv2dExactPinv {
     this.perOut = co * osh[osh.length - 2]! * osh[osh.length - 1]!;
     const weight = Float64Array.from(toFloat64(op.weight));
     const p = op.pads;
-    if (p.top || p.bottom || p.left || p.right) {
+    if ((p.top || p.bottom || p.left || p.right) && op.paddingMode === 'zeros' && squareSameObstacle(op, '') !== null) {
+      this.kind = 'rect';
+      const f = new RingRectFactor(rectSpec(op, weight));
+      this.factor = f;
+      const i = f.info;
+      this.info = { status: i.status, normC: i.normC, normALower: i.normALower, condEstimate: i.condEstimate, ringSize: i.ringSize, setupMs: i.setupMs, bytes: i.bytes };
+    } else if (p.top || p.bottom || p.left || p.right) {
       this.kind = 'same';
       const f = new RingSameFactor({ weight, c: co, kh, kw, n1, n2, pt: p.top, pl: p.left, d1: op.dilation[0], d2: op.dilation[1], mode: op.paddingMode === 'circular' ? 'zeros' : op.paddingMode });
       this.factor = f;
@@ -153,13 +212,15 @@ export class Conv2dExactPinv {
       this.factor instanceof RingValidFactor ? this.factor.solveMany(Array.from({ length: nb }, (_, b) => yd.subarray(b * this.perOut, (b + 1) * this.perOut)), options) : null;
     for (let b = 0; b < nb; b++) {
       const yb = yd.subarray(b * this.perOut, (b + 1) * this.perOut);
-      if (this.factor instanceof RingSameFactor) {
-        const r = this.factor.solve(yb, options.tol ?? 1e-10, options.maxRefine ?? 4);
+      if (this.factor instanceof RingRectFactor || this.factor instanceof RingSameFactor) {
+        const f = this.factor;
+        const r = f.solve(yb, options.tol ?? 1e-10, options.maxRefine ?? 4);
         xs.set(r.x, b * this.perIn);
         info.passes = Math.max(info.passes, r.info.refinements);
         info.converged &&= r.info.converged;
-        // Square A: ‖Aᵀr‖/(‖A‖‖y‖) ≤ ‖r‖/‖y‖.
-        info.normalResidual = Math.max(info.normalResidual, r.info.residual);
+        // Square 'same': ‖Aᵀr‖/(‖A‖‖y‖) ≤ ‖r‖/‖y‖; the two-ring solver measures the normal residual itself.
+        const ne = 'normalResidual' in r.info ? r.info.normalResidual : r.info.residual;
+        info.normalResidual = Math.max(info.normalResidual, ne);
         continue;
       }
       const r = valid![b]!;

@@ -1,8 +1,10 @@
 /**
  * Exact pseudo-inverse of real 2-D convolutions that are not circular (issue 9). Today: 'valid' (padding 0),
  * any stride and dilation, groups 1, float64, via the ring reduction in `ring-valid.ts`; square 'same' (zeros,
- * stride 1) via the pad-ring capacitance LU in `ring-same.ts` (through `Conv2dOperator.pinv`, conv2d-exact.ts). Other geometries throw
- * an AdjointError that says so (never an approximate answer presented as exact).
+ * stride 1) via the pad-ring capacitance LU in `ring-same.ts`, and any other zero padding (c_out ≠ c_in, any pads,
+ * stride, dilation) via the two-ring capacitance LU in `ring-rect.ts` (both through `Conv2dOperator.pinv`,
+ * conv2d-exact.ts). Other geometries throw an AdjointError that says so (never an approximate answer presented
+ * as exact).
  */
 import { AdjointError, argError } from '../../errors.js';
 import { resolveConvPadding, toPair, type Conv2dPadding, type IntPair, type PaddingMode } from '../../nn/conv-args.js';
@@ -13,6 +15,8 @@ export { RECYCLE_BYTES_DEFAULT, RingValidFactor, SOLVE_BATCH } from './ring-vali
 export type { RingFactorInfo, RingFactorOptions, RingSolveInfo, RingSolveOptions, ValidConvSpec } from './ring-valid.js';
 export { RingSameFactor } from './ring-same.js';
 export type { RingSameInfo, RingSameSolveInfo, SameConvSpec } from './ring-same.js';
+export { RECT_RING_MAX, RingRectFactor, rectGeometry, rectObstacle } from './ring-rect.js';
+export type { RectConvSpec, RectGeometry, RingRectInfo, RingRectSolveInfo } from './ring-rect.js';
 export { Conv2dExactPinv, exactObstacle, exactWellPosed, SAME_RING_MAX } from './conv2d-exact.js';
 export type { Conv2dExactSolveInfo } from './conv2d-exact.js';
 

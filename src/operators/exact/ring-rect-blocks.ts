@@ -1,0 +1,182 @@
+/**
+ * Per-frequency kernels of the rectangular ring solver (ring-rect.ts): the polyphase symbol Ĉ(f) of a strided,
+ * dilated cross-correlation on a torus, the in-place inverse of a small Hermitian positive definite matrix,
+ * and ‖Ĉ(f)‖ by power iteration. Complex matrices are row-major, interleaved re/im, at an offset.
+ */
+
+/** Geometry of one polyphase symbol evaluation. @example `{ co: 2, ci: 2, kh: 3, kw: 3, d1: 1, d2: 1, s1: 2, s2: 2, M1: 5, M2: 5 }` */
+export interface PolyphaseGeometry {
+  readonly co: number;
+  readonly ci: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly d1: number;
+  readonly d2: number;
+  readonly s1: number;
+  readonly s2: number;
+  /** Polyphase grid (torus side / stride). */
+  readonly M1: number;
+  readonly M2: number;
+}
+
+/**
+ * Ĉ(f) for output frequency (f1, f2) of the M1×M2 grid: a c_out × (c_in·s1·s2) complex matrix. The torus
+ * input is split into its s1·s2 phases (lane j = (c·s1 + a1)·s2 + a2 holds w[c, g1·s1 + a1, g2·s2 + a2]); the
+ * tap (u, v) with u·d1 = q1·s1 + a1, v·d2 = q2·s2 + a2 reads lane j at grid offset (q1, q2), so
+ * Ĉ(f)[o, j] = Σ K[o, c, u, v] e^{+2πi(f1·q1/M1 + f2·q2/M2)} (cross-correlation sign, as in ring-same.ts).
+ *
+ * @example `polyphaseSymbol(w, geom, 0, 0, out, 0) // Ĉ(0) = Σ_uv K into out[0 … 2·co·ci·s1·s2)`
+ */
+export function polyphaseSymbol(weight: Float64Array, g: PolyphaseGeometry, f1: number, f2: number, out: Float64Array, off: number): void {
+  const { co, ci, kh, kw, d1, d2, s1, s2, M1, M2 } = g;
+  const cp = ci * s1 * s2;
+  out.fill(0, off, off + 2 * co * cp);
+  for (let u = 0; u < kh; u++) {
+    const q1 = Math.floor((u * d1) / s1);
+    const a1 = (u * d1) % s1;
+    for (let v = 0; v < kw; v++) {
+      const q2 = Math.floor((v * d2) / s2);
+      const a2 = (v * d2) % s2;
+      // Reduce before dividing so the angle stays exact for large grids.
+      const ang = 2 * Math.PI * (((f1 * q1) % M1) / M1 + ((f2 * q2) % M2) / M2);
+      const er = Math.cos(ang);
+      const ei = Math.sin(ang);
+      for (let o = 0; o < co; o++)
+        for (let c = 0; c < ci; c++) {
+          const k = weight[((o * ci + c) * kh + u) * kw + v]!;
+          if (k === 0) continue;
+          const e = off + 2 * (o * cp + (c * s1 + a1) * s2 + a2);
+          out[e] += k * er;
+          out[e + 1] += k * ei;
+        }
+    }
+  }
+}
+
+/**
+ * Inverts the n×n Hermitian positive definite complex matrix at `a[off]` in place by Gauss–Jordan without
+ * pivoting (stable for HPD: the pivots are the D of A = LDLᴴ, all positive). Returns the smallest pivot, or
+ * −1 when a pivot is ≤ `tiny` (then `a` is left partly reduced: the caller must treat the matrix as singular).
+ *
+ * @example `const minPivot = hermitianInverseInPlace(g, 0, 2, 1e-14 * scale)`
+ */
+export function hermitianInverseInPlace(a: Float64Array, off: number, n: number, tiny: number): number {
+  let minPiv = Infinity;
+  for (let k = 0; k < n; k++) {
+    const kk = off + 2 * (k * n + k);
+    const pr = a[kk]!;
+    const pi = a[kk + 1]!;
+    // For HPD input the pivot is real; its imaginary part is rounding noise.
+    if (!(pr > tiny)) return -1;
+    minPiv = Math.min(minPiv, pr);
+    const den = pr * pr + pi * pi;
+    const ir = pr / den;
+    const ii = -pi / den;
+    a[kk] = 1;
+    a[kk + 1] = 0;
+    const rk = off + 2 * k * n;
+    for (let j = 0; j < n; j++) {
+      const xr = a[rk + 2 * j]!;
+      const xi = a[rk + 2 * j + 1]!;
+      a[rk + 2 * j] = xr * ir - xi * ii;
+      a[rk + 2 * j + 1] = xr * ii + xi * ir;
+    }
+    for (let i = 0; i < n; i++) {
+      if (i === k) continue;
+      const ri = off + 2 * i * n;
+      const fr = a[ri + 2 * k]!;
+      const fi = a[ri + 2 * k + 1]!;
+      if (fr === 0 && fi === 0) continue;
+      a[ri + 2 * k] = 0;
+      a[ri + 2 * k + 1] = 0;
+      for (let j = 0; j < n; j++) {
+        const xr = a[rk + 2 * j]!;
+        const xi = a[rk + 2 * j + 1]!;
+        a[ri + 2 * j] = a[ri + 2 * j]! - (fr * xr - fi * xi);
+        a[ri + 2 * j + 1] = a[ri + 2 * j + 1]! - (fr * xi + fi * xr);
+      }
+    }
+  }
+  return minPiv;
+}
+
+/**
+ * Gram matrix of the r×c complex `M` at `m[off]`: `wide` gives M Mᴴ (r×r), otherwise Mᴴ M (c×c), into
+ * `out[0 …)`. Returns its largest diagonal entry.
+ *
+ * @example `gram(chat, 0, 2, 8, true, g) // Ĉ Ĉᴴ, 2×2`
+ */
+export function gram(m: Float64Array, off: number, r: number, c: number, wide: boolean, out: Float64Array): number {
+  const n = wide ? r : c;
+  let dmax = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      let sr = 0;
+      let si = 0;
+      if (wide) {
+        // (M Mᴴ)[i, j] = Σ_k M[i, k] conj(M[j, k])
+        for (let k = 0; k < c; k++) {
+          const ar = m[off + 2 * (i * c + k)]!;
+          const ai = m[off + 2 * (i * c + k) + 1]!;
+          const br = m[off + 2 * (j * c + k)]!;
+          const bi = m[off + 2 * (j * c + k) + 1]!;
+          sr += ar * br + ai * bi;
+          si += ai * br - ar * bi;
+        }
+      } else {
+        // (Mᴴ M)[i, j] = Σ_k conj(M[k, i]) M[k, j]
+        for (let k = 0; k < r; k++) {
+          const ar = m[off + 2 * (k * c + i)]!;
+          const ai = m[off + 2 * (k * c + i) + 1]!;
+          const br = m[off + 2 * (k * c + j)]!;
+          const bi = m[off + 2 * (k * c + j) + 1]!;
+          sr += ar * br + ai * bi;
+          si += ar * bi - ai * br;
+        }
+      }
+      out[2 * (i * n + j)] = sr;
+      out[2 * (i * n + j) + 1] = si;
+      out[2 * (j * n + i)] = sr;
+      out[2 * (j * n + i) + 1] = -si;
+      if (i === j) dmax = Math.max(dmax, sr);
+    }
+  return dmax;
+}
+
+/**
+ * Largest eigenvalue of the n×n Hermitian positive semidefinite `h` (from index 0) by 30 power steps: for a
+ * Gram matrix, σ_max² of its factor (a slight under-estimate at worst). `v`, `w`: scratch of 2n.
+ *
+ * @example `Math.sqrt(hermitianLambdaMax(g, 2, v, w)) // ‖Ĉ(f)‖`
+ */
+export function hermitianLambdaMax(h: Float64Array, n: number, v: Float64Array, w: Float64Array): number {
+  for (let i = 0; i < n; i++) {
+    v[2 * i] = 1 + 0.1 * Math.sin(1 + i);
+    v[2 * i + 1] = 0.05 * Math.cos(3 * i);
+  }
+  let lam = 0;
+  for (let it = 0; it < 30; it++) {
+    let nv = 0;
+    for (let i = 0; i < 2 * n; i++) nv += v[i]! * v[i]!;
+    nv = Math.sqrt(nv);
+    if (nv === 0) return lam;
+    for (let i = 0; i < 2 * n; i++) v[i] = v[i]! / nv;
+    let rq = 0;
+    for (let a = 0; a < n; a++) {
+      let sr = 0;
+      let si = 0;
+      for (let b = 0; b < n; b++) {
+        const hr = h[2 * (a * n + b)]!;
+        const hi = h[2 * (a * n + b) + 1]!;
+        sr += hr * v[2 * b]! - hi * v[2 * b + 1]!;
+        si += hr * v[2 * b + 1]! + hi * v[2 * b]!;
+      }
+      w[2 * a] = sr;
+      w[2 * a + 1] = si;
+      rq += v[2 * a]! * sr + v[2 * a + 1]! * si;
+    }
+    lam = Math.max(lam, rq);
+    v.set(w.subarray(0, 2 * n));
+  }
+  return lam;
+}
