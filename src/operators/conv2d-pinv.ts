@@ -74,9 +74,10 @@ export interface ConvPinvInfo {
   sigmaMax?: number;
   /** Exact paths: the cut-off max(atol, rtol·σ₁(A)). */
   cutoff?: number;
-  /** FFT path: blocks settled by the certified inverse / by an SVD. */
+  /** FFT path: blocks settled by the certified inverse / by an SVD / by the truncated Gram path (large cut-offs). */
   fastBlocks?: number;
   svdBlocks?: number;
+  gramBlocks?: number;
   /** Krylov: solver, preconditioning and per-item stop reasons. */
   solver?: 'lsqr' | 'lsmr';
   preconditioned?: boolean;
@@ -251,6 +252,7 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
   if (f instanceof CircularPinv) {
     info.fastBlocks = f.info.fastBlocks;
     info.svdBlocks = f.info.svdBlocks;
+    info.gramBlocks = f.info.gramBlocks;
   }
   if (options.residual ?? true) measureResiduals(op, y, yd, x, info, f.info.sigmaMax, options.damp ?? 0);
   return { x, info };

@@ -1,6 +1,7 @@
 // Tiny dense complex-matrix helpers for the operator tests: naive loops, nothing shared with src/operators.
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { toFloat64 } from '../../src/operators/linear-operator.js';
 
 /** A dense complex matrix, row-major, separate real and imaginary parts. */
 export interface Dense {
@@ -123,4 +124,17 @@ export function toTensor(a: Dense, complex: boolean): Tensor {
     } else d[i] = a.re[i]!;
   }
   return new Tensor(d, [a.m, a.n], complex ? 'complex128' : 'float64');
+}
+
+/** ‖a − b‖/‖b‖ over the float64 values (‖a − b‖ when b is zero). @example `relErr(x, xRef) < 1e-10` */
+export function relErr(a: Tensor, b: Tensor): number {
+  const x = toFloat64(a);
+  const y = toFloat64(b);
+  let n = 0;
+  let d = 0;
+  for (let i = 0; i < x.length; i++) {
+    n += (x[i]! - y[i]!) ** 2;
+    d += y[i]! ** 2;
+  }
+  return d === 0 ? Math.sqrt(n) : Math.sqrt(n / d);
 }

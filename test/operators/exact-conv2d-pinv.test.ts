@@ -9,18 +9,8 @@ import { toFloat64 } from '../../src/operators/linear-operator.js';
 import { randn } from '../../src/tensor/random.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { AdjointError } from '../../src/errors.js';
+import { relErr as rel } from './dense-helpers.js';
 
-function rel(a: Tensor, b: Tensor): number {
-  const x = toFloat64(a);
-  const y = toFloat64(b);
-  let n = 0;
-  let d = 0;
-  for (let i = 0; i < x.length; i++) {
-    n += (x[i]! - y[i]!) ** 2;
-    d += y[i]! ** 2;
-  }
-  return Math.sqrt(n / d);
-}
 
 const cases = [
   { co: 2, ci: 2, n: [8, 9], stride: 1, dil: 1, seed: 1 },

@@ -10,18 +10,8 @@ import { toFloat64 } from '../../src/operators/linear-operator.js';
 import { svdvals } from '../../src/linalg/index.js';
 import { randn } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { relErr as rel } from './dense-helpers.js';
 
-function rel(a: Tensor, b: Tensor): number {
-  const x = toFloat64(a);
-  const y = toFloat64(b);
-  let n = 0;
-  let d = 0;
-  for (let i = 0; i < x.length; i++) {
-    n += (x[i]! - y[i]!) ** 2;
-    d += y[i]! ** 2;
-  }
-  return Math.sqrt(n / d);
-}
 
 const cases = [
   { c: 2, k: [3, 3], n: [8, 9], dil: 1, seed: 1 },

@@ -7,18 +7,8 @@ import { convPinv } from '../../src/operators/conv2d-pinv.js';
 import { toFloat64 } from '../../src/operators/linear-operator.js';
 import { chooseMethod } from '../../src/operators/pinv/choose.js';
 import type { PaddingMode } from '../../src/nn/conv-args.js';
+import { relErr as rel } from './dense-helpers.js';
 
-function rel(a: Tensor, b: Tensor): number {
-  const x = toFloat64(a);
-  const y = toFloat64(b);
-  let n = 0;
-  let d = 0;
-  for (let i = 0; i < x.length; i++) {
-    n += (x[i]! - y[i]!) ** 2;
-    d += y[i]! ** 2;
-  }
-  return Math.sqrt(n / d);
-}
 
 describe('conv2d pinv: Krylov and dense paths for non-circular padding', () => {
   for (const mode of ['zeros', 'reflect', 'replicate'] as PaddingMode[]) {

@@ -10,10 +10,13 @@
  * The factorisation is computed once, in one fused pass over the frequencies (split across threads): each block
  * is evaluated from the kernel taps (cheaper than a padded FFT of K for small kernels) straight into a
  * per-thread workspace and, when square, inverted there by Gauss–Jordan (WebAssembly SIMD); the inverse is kept
- * only where 1/‖B⁻¹‖_F proves every σ far above every possible cut-off. A batched SVD settles the rest (all
- * blocks when the cut-off is so high that no inverse could qualify, as float32's default on large operators).
+ * only where 1/‖B⁻¹‖_F proves every σ far above every possible cut-off. A batched SVD settles the rest. When the
+ * cut-off is so high that no inverse could qualify (float32's default rtol on large operators: every block
+ * drops some σ) and the blocks are square, the Gram path (gram-truncated.ts) settles every block instead, from
+ * its Gram matrix's tridiagonal form, at a fraction of an SVD's cost.
  * Real signals need only the half spectrum (B(−g) = conj B(g) up to a column permutation). Applying to a new y
- * then costs one rfft2, one matrix–vector product per frequency (all items of a batch at once) and one irfft2.
+ * then costs one rfft2, one matrix–vector product per frequency (two on the Gram path; all items of a batch at
+ * once) and one irfft2.
  */
 import { AdjointError, argError } from '../../errors.js';
 import { irfftn, rfftn } from '../../fft/api.js';
@@ -24,6 +27,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
 import { blocksAt, columnSums, columnSumsSplit, columnSumsSplitLength, FAST_KAPPA_MAX, FAST_MARGIN, type BlockGeometry } from './circular-kernels.js';
+import { gramAuxLength, gramLambdaMax } from './gram-truncated.js';
 import './tasks.js';
 
 /** Cut-off and damping options shared by the pseudo-inverse paths. @example `{ rtol: 1e-12 }` */
@@ -52,7 +56,19 @@ export interface CircularPinvInfo {
   fastBlocks: number;
   /** Blocks settled by an SVD. */
   svdBlocks: number;
+  /** Blocks settled through their Gram matrix (gram-truncated.ts: high cut-offs, e.g. float32's default). */
+  gramBlocks: number;
 }
+
+/**
+ * Smallest rtol for the Gram path: its shifted Gram matrix has κ ≤ 2/rtol², which float64 must resolve with
+ * room to spare (2/rtol² ≤ 2e8 keeps errors near 1e-8 relative at worst, far below float32's resolution).
+ * @example `GRAM_RTOL_MIN // 1e-4`
+ */
+export const GRAM_RTOL_MIN = 1e-4;
+
+/** How the circular factorisation settles its blocks (tests force one): `auto` chooses as documented. @example `'auto'` */
+export type CircularPinvPath = 'auto' | 'svd' | 'gram';
 
 /** Machine epsilon of the operator's precision. @example `epsOf('float32') // 2 ** -23` */
 export function epsOf(dt: DType): number {
@@ -180,9 +196,11 @@ export class CircularPinv {
   private readonly geom: BlockGeometry;
   private readonly sharedGeom: BlockGeometry;
   private readonly pinvBlocks: Float64Array;
+  /** Gram path: the second factor of every block (B⁺ = S·Bᴴ, see gram-truncated.ts); empty otherwise. */
+  private readonly secondBlocks: Float64Array;
   private readonly op: Conv2dOperator;
 
-  constructor(op: Conv2dOperator, options: PinvTolerances = {}) {
+  constructor(op: Conv2dOperator, options: PinvTolerances = {}, path: CircularPinvPath = 'auto') {
     const fn = `${op.name}.pinv`;
     const why = circularFftObstacle(op);
     if (why !== null) throw new AdjointError(`${fn}: method 'fft' needs a circular convolution whose stride divides the input size: ${why}`, 'method');
@@ -217,8 +235,19 @@ export class CircularPinv {
     // An inverse is kept only when σ_min(B) ≥ sminLo > FAST_MARGIN·cutUpper ≥ FAST_MARGIN·rtol·‖B‖_F, but
     // σ_min(B) ≤ ‖B‖_F/√n: with rtol·FAST_MARGIN·√n ≥ 1 (float32's default rtol on large operators) none can
     // pass, so skip the inverses and let the SVD decide every block.
-    const invert = damp === 0 && rows === cols && rtol * FAST_MARGIN * Math.sqrt(rows) < 1;
+    const invert = path === 'auto' && damp === 0 && rows === cols && rtol * FAST_MARGIN * Math.sqrt(rows) < 1;
     parallelFor('convPinvFactor', count, [this.sharedGeom, colSums, P, fro, done, sminLo, kappa, invert, scale], { minPerThread: 16 });
+    // Square blocks under a high relative cut-off (float32's default: every block drops some σ) go through
+    // their Gram matrices instead of an SVD each (gram-truncated.ts); P holds the blocks themselves here.
+    const gramOk = damp === 0 && rows === cols && rtol >= GRAM_RTOL_MIN;
+    if (path === 'gram' && !gramOk) throw new AdjointError(`${fn}: the Gram path needs square blocks, no damping and rtol >= ${GRAM_RTOL_MIN}`, 'path');
+    if (gramOk && (path === 'gram' || (path === 'auto' && !invert))) {
+      this.pinvBlocks = P;
+      const r = gramFactor(P, count, rows, atol, rtol, scale, (g) => multiplicity(g, m1, m2, g2h), fro);
+      this.secondBlocks = r.second;
+      this.info = r.info;
+      return;
+    }
     let froMax = 0;
     for (let g = 0; g < count; g++) froMax = Math.max(froMax, Math.sqrt(fro[g]!));
     // Every possible cut-off is below this: σ₁(A) ≤ max_g ‖B(g)‖_F. An inverse is kept only when its certified
@@ -297,7 +326,8 @@ export class CircularPinv {
     }
     if (nr > 0) parallelFor('convPinvAssemble', nr, [rows, cols, idx, wt, U, Vh, P, scale], { minPerThread: 8 });
     this.pinvBlocks = P;
-    this.info = { sigmaMax, sigmaMaxUpper: hi, cutoff, rank, blocks: count, fastBlocks: count - nr - countZero(fro), svdBlocks: nr };
+    this.secondBlocks = new Float64Array(0);
+    this.info = { sigmaMax, sigmaMaxUpper: hi, cutoff, rank, blocks: count, fastBlocks: count - nr - countZero(fro), svdBlocks: nr, gramBlocks: 0 };
   }
 
   /**
@@ -324,11 +354,86 @@ export class CircularPinv {
     const yf = sharedCopy(toFloat64(rfftn(y64, { dim: [-2, -1] })));
     const n2h = Math.floor(n2 / 2) + 1;
     const xf = allocShared(Float64Array, count * cin * n1 * n2h * 2);
-    parallelFor('convPinvApply', this.info.blocks, [this.sharedGeom, this.pinvBlocks, yf, xf, count], { minPerThread: 64 });
+    parallelFor('convPinvApply', this.info.blocks, [this.sharedGeom, this.pinvBlocks, yf, xf, count, this.secondBlocks], { minPerThread: 64 });
     const x = irfftn(new Tensor(xf, [count, cin, n1, n2h], 'complex128'), { s: [n1, n2], dim: [-2, -1] });
     const lead = y.shape.slice(0, y.ndim - 3);
     return fromFloat64(toFloat64(x), [...lead, cin, n1, n2], op.inDtype);
   }
+}
+
+/**
+ * The Gram path over all `count` square blocks (order n) held interleaved in `P`: pass 1 (Gram matrices,
+ * tridiagonal forms, brackets of λ_max) in parallel; σ₁(A)² = max λ_max exactly (refining only the brackets that
+ * could hold the maximum); pass 2 (truncated pseudo-inverses) in parallel; the rare block it cannot settle goes
+ * to an SVD with the same cut-off. Leaves scale·B(g)⁺_cut = S(g)·P(g) as two factors, P(g) = B(g)ᴴ in P and
+ * S(g) = scale·G_k⁺ in the returned `second` (an SVD'd block: its pseudo-inverse in P and S(g) = I).
+ */
+function gramFactor(P: Float64Array, count: number, n: number, atol: number, rtol: number, scale: number, mult: (g: number) => number, fro: Float64Array): { info: CircularPinvInfo; second: Float64Array } {
+  const AUX = gramAuxLength(n);
+  const nn = n * n;
+  const gs = allocShared(Float64Array, count * 2 * nn);
+  const aux = allocShared(Float64Array, count * AUX);
+  parallelFor('convPinvGramTridiag', count, [n, P, gs, aux], { minPerThread: 8 });
+  let best = 0;
+  for (let g = 0; g < count; g++) best = Math.max(best, aux[g * AUX + 5 * n]!);
+  const cand: number[] = [];
+  for (let g = 0; g < count; g++) if (aux[g * AUX + 5 * n + 1]! > best) cand.push(g);
+  cand.sort((a, b) => aux[b * AUX + 5 * n + 1]! - aux[a * AUX + 5 * n + 1]!);
+  for (const g of cand) {
+    if (aux[g * AUX + 5 * n + 1]! <= best) break;
+    best = Math.max(best, gramLambdaMax(n, aux, g));
+  }
+  const sigmaMax = Math.sqrt(Math.max(0, best));
+  const cutoff = Math.max(atol, rtol * sigmaMax);
+  const params = allocShared(Float64Array, 3);
+  params.set([cutoff * cutoff, Math.max(sigmaMax * sigmaMax, cutoff * cutoff), scale]);
+  const kOut = allocShared(Int32Array, count);
+  parallelFor('convPinvGramSolve', count, [n, P, gs, aux, params, kOut], { minPerThread: 8 });
+  let rank = 0;
+  const failed: number[] = [];
+  for (let g = 0; g < count; g++) {
+    if (kOut[g]! < 0) failed.push(g);
+    else rank += mult(g) * (n - kOut[g]!);
+  }
+  const nr = failed.length;
+  if (nr > 0) {
+    const size = 2 * nn;
+    // Pass 1 left Bᴴ (split) in P: B, interleaved, for the SVD.
+    const batch = new Float64Array(nr * size);
+    for (let i = 0; i < nr; i++) {
+      const pb = failed[i]! * size;
+      for (let o = 0; o < n; o++) {
+        for (let j = 0; j < n; j++) {
+          batch[i * size + 2 * (o * n + j)] = P[pb + j * n + o]!;
+          batch[i * size + 2 * (o * n + j) + 1] = -P[pb + nn + j * n + o]!;
+        }
+      }
+    }
+    const r = svd(new Tensor(batch, [nr, n, n], 'complex128'), { fullMatrices: false });
+    const S = toFloat64(r.S);
+    const U = allocShared(Float64Array, nr * nn * 2);
+    const Vh = allocShared(Float64Array, nr * nn * 2);
+    U.set(toFloat64(r.U));
+    Vh.set(toFloat64(r.Vh));
+    const wt = allocShared(Float64Array, nr * n);
+    for (let i = 0; i < nr; i++) {
+      let kept = 0;
+      for (let t = 0; t < n; t++) {
+        const s = S[i * n + t]!;
+        wt[i * n + t] = s > cutoff && s > 0 ? 1 / s : 0;
+        if (wt[i * n + t] !== 0) kept++;
+      }
+      rank += mult(failed[i]!) * kept;
+    }
+    const idx = allocShared(Int32Array, nr);
+    idx.set(failed);
+    parallelFor('convPinvAssemble', nr, [n, n, idx, wt, U, Vh, P, scale], { minPerThread: 8 });
+    for (const g of failed) {
+      gs.fill(0, g * 2 * nn, (g + 1) * 2 * nn);
+      for (let i = 0; i < n; i++) gs[g * 2 * nn + i * n + i] = 1;
+    }
+  }
+  return { info: { sigmaMax, sigmaMaxUpper: sigmaMax, cutoff, rank, blocks: count, fastBlocks: 0, svdBlocks: nr, gramBlocks: count - nr - countZero(fro) }, second: gs };
 }
 
 function countZero(fro: Float64Array): number {

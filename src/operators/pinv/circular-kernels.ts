@@ -375,14 +375,16 @@ export function blocksAt(geom: BlockGeometry, t: Float64Array, idx: ArrayLike<nu
  * real parts then its imaginary parts) sits at g·2·cols·rows in `pinv`; each entry (a, b, c) of Xs is the input
  * frequency f = (g1 + a·m1, g2 + b·m2), written into the half spectrum `xf` ([count, cin, n1, n2h]) at f and,
  * conjugated, at −f, wherever that falls in the half plane. Blocks g in [start, end) only; disjoint ranges
- * write disjoint entries. Each P(g) is read once for the whole batch.
+ * write disjoint entries. Each P(g) is read once for the whole batch. With `second` (non-empty; the Gram path of
+ * gram-truncated.ts, square blocks), block g is the product S(g)·P(g) of two stored factors, S(g) (cols × cols,
+ * same split layout) at g·2·cols² in `second`, applied after P(g).
  *
  * @example
  * ```ts
  * applyBlocks(geom, pinv, yf, xf, count, 0, nBlocks);
  * ```
  */
-export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64Array, xf: Float64Array, count: number, start: number, end: number): void {
+export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64Array, xf: Float64Array, count: number, start: number, end: number, second: Float64Array = EMPTY): void {
   const rows = geom[0]!, cin = geom[1]!, n1 = geom[4]!, n2 = geom[5]!, m1 = geom[6]!, m2 = geom[7]!;
   const s1 = geom[8]!, s2 = geom[9]!, g2h = geom[14]!;
   const cols = cin * s1 * s2;
@@ -392,21 +394,30 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
   const xstride = cin * n1 * n2h;
   const ny = rows * count;
   const nx = cols * count;
-  // WebAssembly: P(g) and the gathered Y(g) are copied into the kernel's memory, X(g) comes back from it.
-  const k = applyKernel(8 * (2 * nn + 2 * ny + 2 * nx));
+  const two = second.length > 0;
+  const ss = two ? cols * cols : 0;
+  // WebAssembly: P(g) and the gathered Y(g) are copied into the kernel's memory, X(g) comes back from it
+  // (with a second factor: S(g) too, and X(g) is then the product of S(g) with the first result, at x1).
+  const k = applyKernel(8 * (2 * nn + 2 * ny + 2 * nx + (two ? 2 * ss + 2 * nx : 0)));
   let buf: Float64Array;
-  let pOff: number, yOff: number, xOff: number;
+  let pOff: number, yOff: number, xOff: number, sOff: number, x1Off: number;
   if (k !== null) {
     buf = new Float64Array(k.memory.buffer);
     pOff = 0;
     yOff = 2 * nn;
     xOff = yOff + 2 * ny;
+    sOff = xOff + 2 * nx;
+    x1Off = sOff + 2 * ss;
   } else {
-    buf = new Float64Array(2 * ny + 2 * nx);
+    buf = new Float64Array(2 * ny + 2 * nx + (two ? 2 * nx : 0));
     pOff = -1;
+    sOff = -1;
     yOff = 0;
     xOff = 2 * ny;
+    x1Off = xOff + 2 * nx;
   }
+  // The first product goes to x1 when a second factor follows it.
+  const xa = two ? x1Off : xOff;
   for (let g = start; g < end; g++) {
     const g1 = Math.floor(g / g2h);
     const g2 = g - g1 * g2h;
@@ -424,7 +435,11 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
     const pb = g * 2 * nn;
     if (k !== null) {
       buf.set(pinv.subarray(pb, pb + 2 * nn), pOff);
-      k.apply(rows, cols, count, 8 * pOff, 8 * (pOff + nn), 8 * yOff, 8 * (yOff + ny), 8 * xOff, 8 * (xOff + nx));
+      k.apply(rows, cols, count, 8 * pOff, 8 * (pOff + nn), 8 * yOff, 8 * (yOff + ny), 8 * xa, 8 * (xa + nx));
+      if (two) {
+        buf.set(second.subarray(g * 2 * ss, (g + 1) * 2 * ss), sOff);
+        k.apply(cols, cols, count, 8 * sOff, 8 * (sOff + ss), 8 * x1Off, 8 * (x1Off + nx), 8 * xOff, 8 * (xOff + nx));
+      }
     } else {
       for (let j = 0; j < cols; j++) {
         const rr = pb + j * rows;
@@ -439,8 +454,25 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
             re += pr * vr - pi * vi;
             im += pr * vi + pi * vr;
           }
-          buf[xOff + it * cols + j] = re;
-          buf[xOff + nx + it * cols + j] = im;
+          buf[xa + it * cols + j] = re;
+          buf[xa + nx + it * cols + j] = im;
+        }
+      }
+      if (two) {
+        const sb = g * 2 * ss;
+        for (let j = 0; j < cols; j++) {
+          for (let it = 0; it < count; it++) {
+            let re = 0;
+            let im = 0;
+            for (let o = 0; o < cols; o++) {
+              const pr = second[sb + j * cols + o]!, pi = second[sb + ss + j * cols + o]!;
+              const vr = buf[x1Off + it * cols + o]!, vi = buf[x1Off + nx + it * cols + o]!;
+              re += pr * vr - pi * vi;
+              im += pr * vi + pi * vr;
+            }
+            buf[xOff + it * cols + j] = re;
+            buf[xOff + nx + it * cols + j] = im;
+          }
         }
       }
     }
@@ -471,6 +503,8 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
     }
   }
 }
+
+const EMPTY = new Float64Array(0);
 
 interface ApplyExports {
   memory: WebAssembly.Memory;

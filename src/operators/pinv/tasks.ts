@@ -1,10 +1,11 @@
 /**
  * The parallel tasks of the circular pseudo-inverse, registered by name so that worker threads (which import
  * this module through src/parallel/task-list.ts) can run them: block evaluation, the fused factorisation pass
- * (blocks + certified inverses), the application and the assembly of V·diag(w)·Uᴴ (the batched SVDs are split by linalg itself).
+ * (blocks + certified inverses), the application, the assembly of V·diag(w)·Uᴴ and the two Gram passes (gram-truncated.ts) (the batched SVDs are split by linalg itself).
  */
 import { registerTask, type TaskArg } from '../../parallel/tasks.js';
 import { applyBlocks, assembleRange, blockSpectrum, factorRange } from './circular-kernels.js';
+import { gramPinvRange, gramTridiagRange } from './gram-truncated.js';
 
 registerTask('convPinvBlocks', (args: readonly TaskArg[], start: number, end: number) => {
   blockSpectrum(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, start, end);
@@ -15,7 +16,7 @@ registerTask('convPinvAssemble', (args: readonly TaskArg[], start: number, end: 
 });
 
 registerTask('convPinvApply', (args: readonly TaskArg[], start: number, end: number) => {
-  applyBlocks(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as number, start, end);
+  applyBlocks(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as number, start, end, args[5] as Float64Array | undefined);
 });
 
 registerTask('convPinvFactor', (args: readonly TaskArg[], start: number, end: number) => {
@@ -32,4 +33,12 @@ registerTask('convPinvFactor', (args: readonly TaskArg[], start: number, end: nu
     start,
     end,
   );
+});
+
+registerTask('convPinvGramTridiag', (args: readonly TaskArg[], start: number, end: number) => {
+  gramTridiagRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, start, end);
+});
+
+registerTask('convPinvGramSolve', (args: readonly TaskArg[], start: number, end: number) => {
+  gramPinvRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as Float64Array, args[5] as Int32Array, start, end);
 });

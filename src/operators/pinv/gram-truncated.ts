@@ -1,0 +1,741 @@
+/**
+ * Truncated pseudo-inverses of square complex blocks through their Gram matrices (pure kernels over
+ * Float64Arrays), for cut-offs so high that certified inverses never apply (float32's default rtol on large
+ * operators) and a full SVD per block would dominate.
+ *
+ * Per block B (n×n): G = BᴴB is reduced by Householder reflectors to G = (QD)·T·(QD)ᴴ, T real symmetric
+ * tridiagonal (D a diagonal of phases). Sturm counts on T give the exact inertia: k = #{λ(G) < cut²}, and the
+ * largest λ bounds σ₁(B)² for the global cut-off. The k dropped eigenvectors of T (bisection of all k at once +
+ * inverse iteration) are carried back to V_d = QD·Z_d, and then
+ *
+ *   B⁺_cut = V_k Σ_k⁻¹ U_kᴴ = G_k⁺·Bᴴ,   G_k⁺ = G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ,   G̃ = G + μ·V_dV_dᴴ  (μ = σ₁(A)²),
+ *
+ * since G̃ has the eigenvectors of G with the dropped eigenvalues lifted to λ + μ (G̃⁻¹ = G_k⁺ + V_d(Λ_d + μ)⁻¹V_dᴴ).
+ * G̃ is Hermitian positive definite with κ(G̃) ≤ (σ₁² + μ)/cut² ≤ 2/rtol², so its inverse (Gauss–Jordan,
+ * WebAssembly SIMD) is accurate in float64 whenever rtol is large (the caller only takes this path for
+ * rtol ≥ 1e-4); nothing divides by a dropped σ. Squaring B costs little accuracy there: the kept values satisfy
+ * σ ≥ rtol·σ₁, so κ² of the kept part stays below 1/rtol². An error θ in V_d (≈ ε‖G‖/gap, as for the SVD's
+ * singular vectors) perturbs the result by O(θ).
+ *
+ * B⁺_cut is kept as its two factors (Bᴴ and G_k⁺): applying both costs 2n² per right-hand side instead of n²,
+ * but saves the n³ product per block, which dominates for the few right-hand sides of a solve.
+ *
+ * A block whose inverse iteration does not converge or whose G̃ does not invert is reported (k = −1) and
+ * settled by the caller's SVD instead: never a silently wrong block.
+ *
+ * Storage, per block g: `gs` holds 2n² numbers (real parts then imaginary parts, row-major): after pass 1, G's
+ * lower triangle (i ≥ j) and, in row j at columns j+2…n−1, the tail of reflector j (whose entry j+1 is 1);
+ * after pass 2, scale·G_k⁺. `aux` holds {@link gramAuxLength}(n) numbers: τ (n), diag(T) (n), offdiag(T)
+ * (n, the last unused), the phases D (re n, im n) and a bracket [lo, hi] of λ_max(T).
+ * The dense work runs on WebAssembly SIMD kernels (gram-truncated.wat: the tridiagonalisation's Hermitian
+ * matrix–vector product and rank-2 update; circular-block.wat's block product for G; the Gauss–Jordan
+ * inverse), each with its JS twin (`ADJOINT_NO_WASM=1`).
+ */
+import { complexGaussJordan, type ComplexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
+import { compileWasm } from '../../wasm/load.js';
+import { WASM_BASE64 as BLOCK_WASM } from './circular-block.wasm.js';
+import { WASM_BASE64 as GRAM_WASM } from './gram-truncated.wasm.js';
+
+/** Numbers per block in the `aux` array of the Gram kernels. @example `gramAuxLength(32) // 192` */
+export function gramAuxLength(n: number): number {
+  return 6 * n + 2;
+}
+
+/**
+ * #{eigenvalues of the symmetric tridiagonal (d, e²) < x} by the Sturm sequence (LDLᵀ of T − xI, pivots
+ * below `pivmin` replaced by −pivmin as in LAPACK's dstebz).
+ *
+ * @example `sturmCount(3, Float64Array.of(2, 2, 2), Float64Array.of(1, 1), 0, 2, 1e-300) // 1`
+ */
+export function sturmCount(n: number, d: Float64Array, e2: Float64Array, dOff: number, x: number, pivmin: number): number {
+  let q = d[dOff]! - x;
+  if (Math.abs(q) < pivmin) q = -pivmin;
+  let cnt = q < 0 ? 1 : 0;
+  for (let i = 1; i < n; i++) {
+    q = d[dOff + i]! - x - e2[i - 1]! / q;
+    if (Math.abs(q) < pivmin) q = -pivmin;
+    if (q < 0) cnt++;
+  }
+  return cnt;
+}
+
+/** The hemvl/her2l/larf kernels of gram-truncated.wat and the block product of circular-block.wat, on one memory. */
+interface GramKernels {
+  hemvl: (m: number, ldb: number, ar: number, ai: number, ur: number, ui: number, pr: number, pi: number) => void;
+  her2l: (m: number, ldb: number, ar: number, ai: number, ur: number, ui: number, wr: number, wi: number) => void;
+  larf: (m: number, k: number, ldb: number, vr: number, vi: number, ur: number, ui: number, tau: number) => void;
+  apply: (rows: number, cols: number, count: number, pr: number, pi: number, yr: number, yi: number, xr: number, xi: number) => void;
+}
+
+const kernelCache = new WeakMap<WebAssembly.Memory, GramKernels | null>();
+
+function gramKernels(memory: WebAssembly.Memory): GramKernels | null {
+  let k = kernelCache.get(memory);
+  if (k !== undefined) return k;
+  const gm = compileWasm('gram-truncated', GRAM_WASM);
+  const bm = compileWasm('circular-block', BLOCK_WASM);
+  if (gm === null || bm === null) k = null;
+  else {
+    const g = new WebAssembly.Instance(gm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'hemvl' | 'her2l' | 'larf'>;
+    const b = new WebAssembly.Instance(bm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'apply'>;
+    k = { hemvl: g.hemvl, her2l: g.her2l, larf: g.larf, apply: b.apply };
+  }
+  kernelCache.set(memory, k);
+  return k;
+}
+
+/**
+ * Workspace of the Gram kernels for blocks of order n (allocated once per range). The dense n×n work lives in
+ * `m` (the Gauss–Jordan workspace's WebAssembly memory when the SIMD kernels run, else a plain array), at the
+ * element offsets below, split re/im with row stride n: G (gR, gI), Bᵀ or conj(B) (tR, tI) and −Im Bᵀ (tN),
+ * the product X (xR, xI), and vectors u, p (n each); pass 2 keeps 8n² from eR on for the operands and the
+ * second product of its rank-k terms.
+ */
+interface GramWork {
+  n: number;
+  ws: ComplexGaussJordan;
+  k: GramKernels | null;
+  m: Float64Array;
+  gR: number;
+  gI: number;
+  tR: number;
+  tI: number;
+  tN: number;
+  xR: number;
+  xI: number;
+  eR: number;
+  uR: number;
+  uI: number;
+  pR: number;
+  pI: number;
+  e2: Float64Array;
+  lam: Float64Array;
+  lamLo: Float64Array;
+  z: Float64Array;
+  ta: Float64Array;
+  tb: Float64Array;
+  tc: Float64Array;
+  td: Float64Array;
+  tin: Uint8Array;
+  cnt: Int32Array;
+  sr: Float64Array;
+}
+
+function work(n: number): GramWork {
+  const nn = n * n;
+  const len = 15 * nn + 4 * n;
+  const ws = complexGaussJordan(n, 1);
+  let k: GramKernels | null = null;
+  let m: Float64Array;
+  let base = 0;
+  if (ws.memory !== null && (k = gramKernels(ws.memory)) !== null) {
+    const byte = ws.scratch(8 * len + 16);
+    base = Math.ceil(byte / 16) * 2;
+    m = new Float64Array(ws.memory.buffer);
+  } else m = new Float64Array(len);
+  return {
+    n,
+    ws,
+    k,
+    m,
+    gR: base,
+    gI: base + nn,
+    tR: base + 2 * nn,
+    tI: base + 3 * nn,
+    tN: base + 4 * nn,
+    xR: base + 5 * nn,
+    xI: base + 6 * nn,
+    eR: base + 7 * nn,
+    uR: base + 15 * nn,
+    uI: base + 15 * nn + n,
+    pR: base + 15 * nn + 2 * n,
+    pI: base + 15 * nn + 3 * n,
+    e2: new Float64Array(n),
+    lam: new Float64Array(n),
+    lamLo: new Float64Array(n),
+    z: new Float64Array(nn),
+    ta: new Float64Array(n),
+    tb: new Float64Array(n),
+    tc: new Float64Array(n),
+    td: new Float64Array(n),
+    tin: new Uint8Array(n),
+    cnt: new Int32Array(n),
+    sr: new Float64Array(n),
+  };
+}
+
+/**
+ * x[t][j] = Σ_o P[j][o]·y[t][o] (t < count, j < cols, o < rows), all split re/im and row-major in `m` at the
+ * given element offsets: the JS twin of circular-block.wat's `apply` (same sums in the same order).
+ *
+ * @example `applyJs(m, n, n, n, pR, pI, yR, yI, xR, xI) // X = Y·Pᵀ for n×n blocks`
+ */
+export function applyJs(m: Float64Array, rows: number, cols: number, count: number, pr: number, pi: number, yr: number, yi: number, xr: number, xi: number): void {
+  const pairEnd = rows & ~1;
+  for (let j = 0; j < cols; j++) {
+    const pj = j * rows;
+    for (let t = 0; t < count; t++) {
+      const yt = t * rows;
+      let a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0, d0 = 0, d1 = 0;
+      let o = 0;
+      for (; o < pairEnd; o += 2) {
+        const p0 = m[pr + pj + o]!, p1 = m[pr + pj + o + 1]!, q0 = m[pi + pj + o]!, q1 = m[pi + pj + o + 1]!;
+        const u0 = m[yr + yt + o]!, u1 = m[yr + yt + o + 1]!, v0 = m[yi + yt + o]!, v1 = m[yi + yt + o + 1]!;
+        a0 += p0 * u0;
+        a1 += p1 * u1;
+        b0 += q0 * v0;
+        b1 += q1 * v1;
+        c0 += p0 * v0;
+        c1 += p1 * v1;
+        d0 += q0 * u0;
+        d1 += q1 * u1;
+      }
+      let sr = (a0 - b0) + (a1 - b1);
+      let si = (c0 + d0) + (c1 + d1);
+      if (o < rows) {
+        const fr = m[pr + pj + o]!, fi = m[pi + pj + o]!, gr = m[yr + yt + o]!, gi = m[yi + yt + o]!;
+        sr += fr * gr - fi * gi;
+        si += fr * gi + fi * gr;
+      }
+      m[xr + t * cols + j] = sr;
+      m[xi + t * cols + j] = si;
+    }
+  }
+}
+
+/**
+ * p = S·u for the Hermitian m×m block S at (ar, ai) with row stride ld, from its lower triangle only; u at
+ * (ur, ui), p at (pr, pi): JS twin of `hemvl`.
+ */
+function hemvlJs(a: Float64Array, m: number, ld: number, ar: number, ai: number, ur: number, ui: number, pr: number, pi: number): void {
+  a.fill(0, pr, pr + m);
+  a.fill(0, pi, pi + m);
+  for (let r = 0; r < m; r++) {
+    const rb = r * ld;
+    const urr = a[ur + r]!, uri = a[ui + r]!;
+    let sr = 0, si = 0;
+    for (let c = 0; c < r; c++) {
+      const xr = a[ar + rb + c]!, xi = a[ai + rb + c]!, vr = a[ur + c]!, vi = a[ui + c]!;
+      sr += xr * vr - xi * vi;
+      si += xr * vi + xi * vr;
+      a[pr + c] = a[pr + c]! + (xr * urr + xi * uri);
+      a[pi + c] = a[pi + c]! + (xr * uri - xi * urr);
+    }
+    const d = a[ar + rb + r]!;
+    a[pr + r] = a[pr + r]! + (sr + d * urr);
+    a[pi + r] = a[pi + r]! + (si + d * uri);
+  }
+}
+
+/** S −= u·wᴴ + w·uᴴ on the lower triangle (layout of {@link hemvlJs}): JS twin of `her2l`. */
+function her2lJs(a: Float64Array, m: number, ld: number, ar: number, ai: number, ur: number, ui: number, wr: number, wi: number): void {
+  for (let r = 0; r < m; r++) {
+    const urr = a[ur + r]!, uri = a[ui + r]!, wrr = a[wr + r]!, wri = a[wi + r]!;
+    const rb = r * ld;
+    for (let c = 0; c <= r; c++) {
+      const ucr = a[ur + c]!, uci = a[ui + c]!, wcr = a[wr + c]!, wci = a[wi + c]!;
+      a[ar + rb + c] = a[ar + rb + c]! - (urr * wcr + uri * wci + (wrr * ucr + wri * uci));
+      a[ai + rb + c] = a[ai + rb + c]! - (uri * wcr - urr * wci + (wri * ucr - wrr * uci));
+    }
+  }
+}
+
+/** v_t −= τ·(uᴴv_t)·u for the k rows of V at (vr, vi) with row stride ld, u at (ur, ui), length m: JS twin of `larf`. */
+function larfJs(a: Float64Array, m: number, k: number, ld: number, vr: number, vi: number, ur: number, ui: number, tau: number): void {
+  for (let t = 0; t < k; t++) {
+    const rb = t * ld;
+    let sr = 0, si = 0;
+    for (let i = 0; i < m; i++) {
+      const gr = a[ur + i]!, gi = a[ui + i]!, fr = a[vr + rb + i]!, fi = a[vi + rb + i]!;
+      sr += gr * fr + gi * fi;
+      si += gr * fi - gi * fr;
+    }
+    sr *= tau;
+    si *= tau;
+    for (let i = 0; i < m; i++) {
+      const gr = a[ur + i]!, gi = a[ui + i]!;
+      a[vr + rb + i] = a[vr + rb + i]! - (sr * gr - si * gi);
+      a[vi + rb + i] = a[vi + rb + i]! - (sr * gi + si * gr);
+    }
+  }
+}
+
+/**
+ * The lower triangle of G = BᴴB for block g of `blocks` (interleaved n×n, row-major) into (gR, gI) of w.m, by
+ * the block product with P = Bᵀ and y = conj(Bᵀ), row by row; then Bᴴ (split) replaces B in its slot.
+ */
+function gram(w: GramWork, blocks: Float64Array, g: number): void {
+  const n = w.n;
+  const nn = n * n;
+  const m = w.m;
+  const base = g * 2 * nn;
+  const tR = w.tR, tI = w.tI, tN = w.tN;
+  for (let o = 0; o < n; o++) {
+    for (let j = 0; j < n; j++) {
+      const q = base + 2 * (o * n + j);
+      const im = blocks[q + 1]!;
+      m[tR + j * n + o] = blocks[q]!;
+      m[tI + j * n + o] = im;
+      m[tN + j * n + o] = -im;
+    }
+  }
+  // Row t of the lower triangle: x[j] = Σ_o Bᵀ[j][o]·conj(Bᵀ[t][o]) = (BᴴB)[t][j] for j ≤ t.
+  for (let t = 0; t < n; t++) {
+    if (w.k !== null) w.k.apply(n, t + 1, 1, 8 * tR, 8 * tI, 8 * (tR + t * n), 8 * (tN + t * n), 8 * (w.gR + t * n), 8 * (w.gI + t * n));
+    else applyJs(m, n, t + 1, 1, tR, tI, tR + t * n, tN + t * n, w.gR + t * n, w.gI + t * n);
+  }
+  // Only the lower triangle is ever read (the tridiagonalisation keeps it alone up to date); the diagonal is real.
+  for (let i = 0; i < n; i++) m[w.gI + i * n + i] = 0;
+  // The block itself is needed from now on only as Bᴴ = conj(Bᵀ) = (tR, tN): it replaces B in its slot.
+  blocks.set(m.subarray(tR, tR + nn), base);
+  blocks.set(m.subarray(tN, tN + nn), base + nn);
+}
+
+/**
+ * Householder tridiagonalisation of the Hermitian G at (gR, gI) of w.m (lower triangle; destroyed), reflectors
+ * H_j = I − τ_j u_j u_jᴴ (u_j[j+1] = 1, acting on rows j+1…n−1) written to `gs` (tails) and `aux` (τ), then
+ * T = D*·(tridiagonal)·D made real: diag, |offdiag| and the phases D written to `aux`.
+ */
+function tridiagonalise(w: GramWork, gs: Float64Array, gsBase: number, aux: Float64Array, auxBase: number): void {
+  const n = w.n;
+  const nn = n * n;
+  const a = w.m, ar = w.gR, ai = w.gI, ur = w.uR, ui = w.uI, pr = w.pR, pi = w.pI;
+  const tau = auxBase, dd = auxBase + n, ee = auxBase + 2 * n, phr = auxBase + 3 * n, phi = auxBase + 4 * n;
+  for (let j = 0; j + 2 < n; j++) {
+    const j1 = j + 1;
+    let tail = 0;
+    for (let i = j + 2; i < n; i++) {
+      const x = a[ar + i * n + j]!, y = a[ai + i * n + j]!;
+      tail += x * x + y * y;
+    }
+    if (tail === 0) {
+      aux[tau + j] = 0;
+      continue;
+    }
+    const x0r = a[ar + j1 * n + j]!, x0i = a[ai + j1 * n + j]!;
+    const a0 = Math.hypot(x0r, x0i);
+    const nx = Math.sqrt(a0 * a0 + tail);
+    const cr = a0 > 0 ? x0r / a0 : 1, ci = a0 > 0 ? x0i / a0 : 0;
+    // u = x − β e₁ with β = −phase(x₀)·‖x‖, scaled so that u₀ = 1: u_i = x_i / (phase·(|x₀| + ‖x‖)).
+    const s = a0 + nx;
+    const t = s / nx;
+    aux[tau + j] = t;
+    const qr = cr / s, qi = -ci / s;
+    a[ur + j1] = 1;
+    a[ui + j1] = 0;
+    for (let i = j + 2; i < n; i++) {
+      const x = a[ar + i * n + j]!, y = a[ai + i * n + j]!;
+      const vr = x * qr - y * qi, vi = x * qi + y * qr;
+      a[ur + i] = vr;
+      a[ui + i] = vi;
+      gs[gsBase + j * n + i] = vr;
+      gs[gsBase + nn + j * n + i] = vi;
+    }
+    // the new subdiagonal entry β (the zeros below it are never read again)
+    a[ar + j1 * n + j] = -cr * nx;
+    a[ai + j1 * n + j] = -ci * nx;
+    // p = S·u over the trailing block S = A[j+1.., j+1..]
+    const m = n - j1;
+    const so = j1 * n + j1;
+    if (w.k !== null) w.k.hemvl(m, 8 * n, 8 * (ar + so), 8 * (ai + so), 8 * (ur + j1), 8 * (ui + j1), 8 * (pr + j1), 8 * (pi + j1));
+    else hemvlJs(a, m, n, ar + so, ai + so, ur + j1, ui + j1, pr + j1, pi + j1);
+    // K = (τ²/2)·uᴴSu is real; w = τ·p − K·u
+    let kr = 0;
+    for (let r = j1; r < n; r++) kr += a[ur + r]! * a[pr + r]! + a[ui + r]! * a[pi + r]!;
+    const K = 0.5 * t * t * kr;
+    for (let r = j1; r < n; r++) {
+      a[pr + r] = t * a[pr + r]! - K * a[ur + r]!;
+      a[pi + r] = t * a[pi + r]! - K * a[ui + r]!;
+    }
+    if (w.k !== null) w.k.her2l(m, 8 * n, 8 * (ar + so), 8 * (ai + so), 8 * (ur + j1), 8 * (ui + j1), 8 * (pr + j1), 8 * (pi + j1));
+    else her2lJs(a, m, n, ar + so, ai + so, ur + j1, ui + j1, pr + j1, pi + j1);
+  }
+  // Real T = D*·A·D: δ₀ = 1, δ_{j+1} = δ_j·c_j/|c_j| for the subdiagonal c_j.
+  let dr = 1, di = 0;
+  for (let j = 0; j < n; j++) {
+    aux[dd + j] = a[ar + j * n + j]!;
+    aux[phr + j] = dr;
+    aux[phi + j] = di;
+    if (j + 1 < n) {
+      const cr = a[ar + (j + 1) * n + j]!, ci = a[ai + (j + 1) * n + j]!;
+      const mg = Math.hypot(cr, ci);
+      aux[ee + j] = mg;
+      if (mg > 0) {
+        const nr = (dr * cr - di * ci) / mg;
+        di = (dr * ci + di * cr) / mg;
+        dr = nr;
+      }
+    } else aux[ee + j] = 0;
+  }
+}
+
+/** Gershgorin interval of T and the Sturm pivot floor, from aux. */
+function gershgorin(n: number, aux: Float64Array, auxBase: number, e2: Float64Array): { lo: number; hi: number; pivmin: number } {
+  const dd = auxBase + n, ee = auxBase + 2 * n;
+  let lo = Infinity, hi = -Infinity, emax = 1;
+  for (let i = 0; i < n; i++) {
+    const r = (i > 0 ? aux[ee + i - 1]! : 0) + (i + 1 < n ? aux[ee + i]! : 0);
+    lo = Math.min(lo, aux[dd + i]! - r);
+    hi = Math.max(hi, aux[dd + i]! + r);
+    if (i + 1 < n) {
+      e2[i] = aux[ee + i]! * aux[ee + i]!;
+      emax = Math.max(emax, e2[i]!);
+    }
+  }
+  const span = Math.max(Math.abs(lo), Math.abs(hi));
+  const slack = 4 * 2 ** -52 * span * n + 1e-300;
+  return { lo: lo - slack, hi: hi + slack, pivmin: 2 ** -1020 * emax };
+}
+
+/**
+ * Bisection for eigenvalue number `t` (0-based, ascending) of T in [lo, hi] (count(lo) ≤ t < count(hi)),
+ * until the bracket's relative width is ≤ `rel` (or no double lies strictly inside). Returns [lo, hi].
+ */
+function bisect(n: number, aux: Float64Array, dOff: number, e2: Float64Array, t: number, lo: number, hi: number, rel: number, pivmin: number, out: Float64Array, abs = 0): void {
+  for (let it = 0; it < 200; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (!(mid > lo && mid < hi) || hi - lo <= Math.max(abs, rel * Math.max(Math.abs(lo), Math.abs(hi)))) break;
+    if (sturmCount(n, aux, e2, dOff, mid, pivmin) > t) hi = mid;
+    else lo = mid;
+  }
+  out[0] = lo;
+  out[1] = hi;
+}
+
+/**
+ * Pass 1 over blocks g in [start, end): G = BᴴB from block g of `blocks` (interleaved n×n, row-major; replaced
+ * by Bᴴ in the split layout), its lower triangle and Householder reflectors into `gs`, T and a bracket of λ_max(T) (relative width 1e-3) into
+ * `aux` (layout in the module comment).
+ *
+ * @example `gramTridiagRange(32, blocks, gs, aux, 0, count)`
+ */
+export function gramTridiagRange(n: number, blocks: Float64Array, gs: Float64Array, aux: Float64Array, start: number, end: number): void {
+  const w = work(n);
+  const nn = n * n;
+  const AUX = gramAuxLength(n);
+  const br2 = new Float64Array(2);
+  for (let g = start; g < end; g++) {
+    gram(w, blocks, g);
+    const gsBase = g * 2 * nn;
+    // All of G (one copy each); the reflector tails then overwrite the upper triangle beyond the superdiagonal.
+    gs.set(w.m.subarray(w.gR, w.gR + nn), gsBase);
+    gs.set(w.m.subarray(w.gI, w.gI + nn), gsBase + nn);
+    const auxBase = g * AUX;
+    tridiagonalise(w, gs, gsBase, aux, auxBase);
+    const gb = gershgorin(n, aux, auxBase, w.e2);
+    bisect(n, aux, auxBase + n, w.e2, n - 1, gb.lo, gb.hi, 1e-3, gb.pivmin, br2);
+    aux[auxBase + 5 * n] = br2[0]!;
+    aux[auxBase + 5 * n + 1] = br2[1]!;
+  }
+}
+
+/**
+ * λ_max(T) of block g to full precision (from the pass-1 data in `aux`).
+ *
+ * @example `const lmax = gramLambdaMax(32, aux, g)`
+ */
+export function gramLambdaMax(n: number, aux: Float64Array, g: number): number {
+  const auxBase = g * gramAuxLength(n);
+  const e2 = new Float64Array(n);
+  const gb = gershgorin(n, aux, auxBase, e2);
+  const out = new Float64Array(2);
+  bisect(n, aux, auxBase + n, e2, n - 1, aux[auxBase + 5 * n]!, aux[auxBase + 5 * n + 1]!, 0, gb.pivmin, out);
+  return out[1]!;
+}
+
+/** Deterministic start vectors for inverse iteration (entries in (−1, 1), never all small). */
+function startVector(z: Float64Array, off: number, n: number, seed: number): void {
+  let s = (seed * 2654435761 + 12345) >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    z[off + i] = s / 2 ** 31 - 1 + (i === seed % n ? 2 : 0);
+  }
+}
+
+/**
+ * LU with partial pivoting of the tridiagonal T − λI (as LAPACK's dlagtf): ta the reciprocal pivots, tb first and
+ * td second superdiagonal, tc multipliers, tin row swaps. Zero pivots become `tiny` (inverse iteration wants a huge, not
+ * an infinite, solution).
+ */
+function factorShifted(w: GramWork, aux: Float64Array, dOff: number, eOff: number, lambda: number, tiny: number): void {
+  const n = w.n;
+  const a = w.ta, b = w.tb, c = w.tc, d = w.td, tin = w.tin;
+  for (let i = 0; i < n; i++) {
+    a[i] = aux[dOff + i]! - lambda;
+    b[i] = i + 1 < n ? aux[eOff + i]! : 0;
+    c[i] = i + 1 < n ? aux[eOff + i]! : 0;
+    d[i] = 0;
+  }
+  for (let k = 0; k + 1 < n; k++) {
+    if (Math.abs(c[k]!) <= Math.abs(a[k]!)) {
+      tin[k] = 0;
+      if (a[k] === 0) a[k] = tiny;
+      const mult = c[k]! / a[k]!;
+      c[k] = mult;
+      a[k + 1] = a[k + 1]! - mult * b[k]!;
+    } else {
+      tin[k] = 1;
+      const mult = a[k]! / c[k]!;
+      a[k] = c[k]!;
+      const temp = a[k + 1]!;
+      a[k + 1] = b[k]! - mult * temp;
+      if (k + 2 < n) {
+        d[k] = b[k + 1]!;
+        b[k + 1] = -mult * d[k]!;
+      }
+      b[k] = temp;
+      c[k] = mult;
+    }
+  }
+  // Pivots are stored as reciprocals: the solves then multiply (three solves per factorisation).
+  for (let k = 0; k < n; k++) {
+    if (Math.abs(a[k]!) < tiny) a[k] = a[k]! < 0 ? -tiny : tiny;
+    a[k] = 1 / a[k]!;
+  }
+}
+
+/** Solves the factored system in place on z[off … off+n). */
+function solveShifted(w: GramWork, z: Float64Array, off: number): void {
+  const n = w.n;
+  const a = w.ta, b = w.tb, c = w.tc, d = w.td, tin = w.tin;
+  for (let k = 0; k + 1 < n; k++) {
+    if (tin[k] === 0) z[off + k + 1] = z[off + k + 1]! - c[k]! * z[off + k]!;
+    else {
+      const temp = z[off + k]!;
+      z[off + k] = z[off + k + 1]!;
+      z[off + k + 1] = temp - c[k]! * z[off + k]!;
+    }
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    let s = z[off + k]!;
+    if (k + 1 < n) s -= b[k]! * z[off + k + 1]!;
+    if (k + 2 < n) s -= d[k]! * z[off + k + 2]!;
+    z[off + k] = s * a[k]!;
+  }
+}
+
+/**
+ * The k smallest eigenpairs of T (block data in `aux`): eigenvalues by bisection into w.lam, orthonormal
+ * eigenvectors by inverse iteration (re-orthogonalised against the earlier ones) into rows of w.z. Returns
+ * false when an eigenvector fails its residual test ‖Tz − λz‖ ≤ 1e-10·‖T‖.
+ */
+function smallEigenpairs(w: GramWork, aux: Float64Array, auxBase: number, k: number, cut2: number): boolean {
+  const n = w.n;
+  const dOff = auxBase + n, eOff = auxBase + 2 * n;
+  const gb = gershgorin(n, aux, auxBase, w.e2);
+  const norm = Math.max(Math.abs(gb.lo), Math.abs(gb.hi), 1e-300);
+  // All k brackets shrink together: every Sturm count at x tightens each bracket (eigenvalue s < count(x) lies
+  // below x, the others above), and the k sequences of one sweep are independent, so their divisions overlap.
+  // T is positive semidefinite up to rounding: start just below 0 when the count there confirms it.
+  const lo = w.lamLo, hi = w.lam, xs = w.ta, qs = w.tb, cs = w.cnt;
+  let l0 = -4 * n * 2 ** -52 * norm - gb.pivmin;
+  if (l0 < gb.lo || sturmCount(n, aux, w.e2, dOff, l0, gb.pivmin) !== 0) l0 = gb.lo;
+  const h0 = Math.min(cut2, gb.hi);
+  for (let t = 0; t < k; t++) {
+    lo[t] = l0;
+    hi[t] = h0;
+  }
+  // Shifts good to 1e-12·‖T‖ suffice: inverse iteration converges from there in a step or two.
+  const tol = 1e-12 * norm;
+  const e2 = w.e2;
+  for (let sweep = 0; sweep < 200; sweep++) {
+    let na = 0;
+    for (let t = 0; t < k; t++) {
+      const mid = 0.5 * (lo[t]! + hi[t]!);
+      if (hi[t]! - lo[t]! > tol && mid > lo[t]! && mid < hi[t]!) xs[na++] = mid;
+    }
+    if (na === 0) break;
+    for (let a = 0; a < na; a++) {
+      let q = aux[dOff]! - xs[a]!;
+      if (Math.abs(q) < gb.pivmin) q = -gb.pivmin;
+      qs[a] = q;
+      cs[a] = q < 0 ? 1 : 0;
+    }
+    for (let i = 1; i < n; i++) {
+      const di = aux[dOff + i]!, ei = e2[i - 1]!;
+      for (let a = 0; a < na; a++) {
+        let q = di - xs[a]! - ei / qs[a]!;
+        if (Math.abs(q) < gb.pivmin) q = -gb.pivmin;
+        qs[a] = q;
+        if (q < 0) cs[a] = cs[a]! + 1;
+      }
+    }
+    for (let a = 0; a < na; a++) {
+      const x = xs[a]!, c = cs[a]!;
+      for (let t = 0; t < k; t++) {
+        if (t < c) {
+          if (x < hi[t]!) hi[t] = x;
+        } else if (x > lo[t]!) lo[t] = x;
+      }
+    }
+  }
+  for (let t = 0; t < k; t++) w.lam[t] = 0.5 * (lo[t]! + hi[t]!);
+  const z = w.z;
+  const sep = 1e3 * 2 ** -52 * norm;
+  const tiny = 2 ** -52 * norm * 1e-3;
+  for (let t = 0; t < k; t++) {
+    // Separate equal shifts inside a cluster slightly (as LAPACK's dstein) so that the solves differ.
+    let lam = w.lam[t]!;
+    if (t > 0 && lam - w.lam[t - 1]! < sep) lam = w.lam[t - 1]! + sep;
+    w.lam[t] = lam;
+    factorShifted(w, aux, dOff, eOff, lam, tiny);
+    const off = t * n;
+    let ok = false;
+    for (let attempt = 0; attempt < 3 && !ok; attempt++) {
+      startVector(z, off, n, t + 7 * attempt);
+      for (let it = 0; it < 3; it++) {
+        solveShifted(w, z, off);
+        // Orthogonalise against the earlier eigenvectors (twice is enough), then normalise.
+        for (let pass = 0; pass < 2; pass++) {
+          for (let s = 0; s < t; s++) {
+            let dot = 0;
+            for (let i = 0; i < n; i++) dot += z[s * n + i]! * z[off + i]!;
+            for (let i = 0; i < n; i++) z[off + i] = z[off + i]! - dot * z[s * n + i]!;
+          }
+        }
+        let nrm = 0;
+        for (let i = 0; i < n; i++) nrm += z[off + i]! * z[off + i]!;
+        nrm = Math.sqrt(nrm);
+        if (!(nrm > 0) || !Number.isFinite(nrm)) break;
+        const inv = 1 / nrm;
+        for (let i = 0; i < n; i++) z[off + i] = z[off + i]! * inv;
+      }
+      // residual ‖Tz − λz‖ against ‖T‖ (λ the unperturbed estimate would do as well)
+      let res = 0;
+      let nz = 0;
+      for (let i = 0; i < n; i++) {
+        let r = (aux[dOff + i]! - lam) * z[off + i]!;
+        if (i > 0) r += aux[eOff + i - 1]! * z[off + i - 1]!;
+        if (i + 1 < n) r += aux[eOff + i]! * z[off + i + 1]!;
+        res += r * r;
+        nz += z[off + i]! * z[off + i]!;
+      }
+      ok = Math.abs(nz - 1) < 1e-8 && Math.sqrt(res) <= 1e-10 * norm + sep;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
+ * Pass 2 over blocks g in [start, end), once the global cut-off is known: k = #{λ(T) < cut²} by a Sturm count;
+ * k = n gives P = 0; otherwise V_d (the k dropped eigenvectors of G, carried back through the reflectors),
+ * the inverse of G̃ = G + μ·V_dV_dᴴ and B⁺_cut = G_k⁺·Bᴴ, G_k⁺ = G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ, kept as two factors in
+ * the split layout of the circular kernels (n² real parts, then n² imaginary parts): Bᴴ over block g of
+ * `blocks` (from pass 1) and scale·G_k⁺ over block g of `gs` (k = n: both zero). `kOut[g]` = k, or −1 when the
+ * block could not be settled here (both slots are then left untouched, Bᴴ in `blocks`, for an SVD).
+ * `params` = [cut², μ, scale].
+ *
+ * @example `gramPinvRange(32, blocks, gs, aux, Float64Array.of(cut * cut, s1 * s1, 1), kOut, 0, count)`
+ */
+export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array, aux: Float64Array, params: Float64Array, kOut: Int32Array, start: number, end: number): void {
+  const w = work(n);
+  const nn = n * n;
+  const AUX = gramAuxLength(n);
+  const cut2 = params[0]!, mu = params[1]!, scale = params[2]!;
+  for (let g = start; g < end; g++) {
+    const auxBase = g * AUX;
+    const gsBase = g * 2 * nn;
+    const gb = gershgorin(n, aux, auxBase, w.e2);
+    const k = sturmCount(n, aux, w.e2, auxBase + n, cut2, gb.pivmin);
+    const pb = g * 2 * nn;
+    if (k === n) {
+      blocks.fill(0, pb, pb + 2 * nn);
+      gs.fill(0, gsBase, gsBase + 2 * nn);
+      kOut[g] = k;
+      continue;
+    }
+    if (k > 0 && !smallEigenpairs(w, aux, auxBase, k, cut2)) {
+      kOut[g] = -1;
+      continue;
+    }
+    // V_d (n × k, stored [t][i] in w.m over G's place) = Q·D·z_t: phases, then the reflectors H_{n−3} … H_0,
+    // each applied to all k vectors at once (u_j copied next to them, u_j[j+1] = 1).
+    const m = w.m;
+    const VR = w.gR, VI = w.gI, uR = w.uR, uI = w.uI;
+    const phr = auxBase + 3 * n, phi = auxBase + 4 * n;
+    for (let t = 0; t < k; t++) {
+      for (let i = 0; i < n; i++) {
+        const zt = w.z[t * n + i]!;
+        m[VR + t * n + i] = aux[phr + i]! * zt;
+        m[VI + t * n + i] = aux[phi + i]! * zt;
+      }
+    }
+    if (k > 0) {
+      for (let j = n - 3; j >= 0; j--) {
+        const tau = aux[auxBase + j]!;
+        if (tau === 0) continue;
+        const ub = gsBase + j * n;
+        const len = n - j - 1;
+        m[uR] = 1;
+        m[uI] = 0;
+        for (let i = 1; i < len; i++) {
+          m[uR + i] = gs[ub + j + 1 + i]!;
+          m[uI + i] = gs[ub + nn + j + 1 + i]!;
+        }
+        if (w.k !== null) w.k.larf(len, k, 8 * n, 8 * (VR + j + 1), 8 * (VI + j + 1), 8 * uR, 8 * uI, tau);
+        else larfJs(m, len, k, n, VR + j + 1, VI + j + 1, uR, uI, tau);
+      }
+    }
+    // μ·V_dV_dᴴ and V_d(Λ_d + μ)⁻¹V_dᴴ by the block product (inner dimension k):
+    // x[i][o] = Σ_t conj(v_t[o])·(c_t·v_t[i]) with the operands transposed to [i][t] rows.
+    const AR = w.eR, AI = AR + nn, MR = AR + 2 * nn, MI = AR + 3 * nn, FR = AR + 4 * nn, FI = AR + 5 * nn;
+    const X1R = w.xR, X1I = w.xI, X2R = AR + 6 * nn, X2I = AR + 7 * nn;
+    if (k > 0) {
+      for (let t = 0; t < k; t++) w.sr[t] = 1 / (w.lam[t]! + mu);
+      for (let i = 0; i < n; i++) {
+        for (let t = 0; t < k; t++) {
+          const a = m[VR + t * n + i]!, b = m[VI + t * n + i]!, f = w.sr[t]!;
+          m[AR + i * k + t] = a;
+          m[AI + i * k + t] = -b;
+          m[MR + i * k + t] = mu * a;
+          m[MI + i * k + t] = mu * b;
+          m[FR + i * k + t] = f * a;
+          m[FI + i * k + t] = f * b;
+        }
+      }
+      if (w.k !== null) {
+        w.k.apply(k, n, n, 8 * AR, 8 * AI, 8 * MR, 8 * MI, 8 * X1R, 8 * X1I);
+        w.k.apply(k, n, n, 8 * AR, 8 * AI, 8 * FR, 8 * FI, 8 * X2R, 8 * X2I);
+      } else {
+        applyJs(m, k, n, n, AR, AI, MR, MI, X1R, X1I);
+        applyJs(m, k, n, n, AR, AI, FR, FI, X2R, X2I);
+      }
+    }
+    // G̃ = G + μ·V_dV_dᴴ (full, from the lower triangles) into the Gauss–Jordan workspace, inverted there (G̃ is
+    // Hermitian positive definite with κ ≤ 2/rtol²: partial pivoting is plenty).
+    const ws = w.ws, ld = ws.ld, er = ws.re, ei = ws.im;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        let sr = gs[gsBase + i * n + j]!, si = i === j ? 0 : gs[gsBase + nn + i * n + j]!;
+        if (k > 0) {
+          sr += m[X1R + i * n + j]!;
+          si += i === j ? 0 : m[X1I + i * n + j]!;
+        }
+        er[i * ld + j] = sr;
+        ei[i * ld + j] = si;
+        er[j * ld + i] = sr;
+        ei[j * ld + i] = -si;
+      }
+    }
+    if (!ws.invert()) {
+      kOut[g] = -1;
+      continue;
+    }
+    // The block is kept in two factors, applied one after the other by the solve (cheaper than forming their
+    // product once the batch is small): Bᴴ over block g of `blocks` (written by pass 1) and scale·G_k⁺ over
+    // block g of `gs`, with G_k⁺ = G̃⁻¹ − V_d·(Λ_d + μ)⁻¹·V_dᴴ (G̃⁻¹ maps each dropped v to v/(λ + μ)).
+    for (let i = 0; i < n; i++) {
+      for (let o = 0; o < n; o++) {
+        let a = er[i * ld + o]!, b = ei[i * ld + o]!;
+        if (k > 0) {
+          a -= m[X2R + i * n + o]!;
+          b -= m[X2I + i * n + o]!;
+        }
+        gs[gsBase + i * n + o] = scale * a;
+        gs[gsBase + nn + i * n + o] = scale * b;
+      }
+    }
+    kOut[g] = k;
+  }
+}

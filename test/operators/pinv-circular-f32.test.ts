@@ -1,0 +1,329 @@
+// The Gram path of the circular pseudo-inverse (src/operators/pinv/gram-truncated.ts): its block kernels
+// against exact truncated pseudo-inverses built from prescribed SVDs (cut-offs straddled closely, clustered
+// and exactly zero singular values, k = 0 and k = n), WebAssembly against the JS twins, and whole operators
+// against the SVD path and the dense SVD pseudo-inverse, with the Moore–Penrose conditions of the truncation.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randn } from '../../src/tensor/random.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { conv2d } from '../../src/operators/conv2d.js';
+import { convPinv } from '../../src/operators/conv2d-pinv.js';
+import { toFloat64 } from '../../src/operators/linear-operator.js';
+import { CircularPinv } from '../../src/operators/pinv/circular-fft.js';
+import { applyJs, gramAuxLength, gramLambdaMax, gramPinvRange, gramTridiagRange, sturmCount } from '../../src/operators/pinv/gram-truncated.js';
+import { compileWasm, wasmDisabled } from '../../src/wasm/load.js';
+import { WASM_BASE64 as BLOCK_WASM } from '../../src/operators/pinv/circular-block.wasm.js';
+import { relErr as rel } from './dense-helpers.js';
+
+const flag = globalThis as { ADJOINT_NO_WASM?: boolean };
+const envNoWasm = wasmDisabled();
+
+function withoutWasm<T>(fn: () => T): T {
+  flag.ADJOINT_NO_WASM = true;
+  try {
+    return fn();
+  } finally {
+    delete flag.ADJOINT_NO_WASM;
+  }
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+}
+
+/** A random n×n unitary (modified Gram–Schmidt on the columns of a random complex matrix), split re/im. */
+function unitary(n: number, r: () => number): { re: Float64Array; im: Float64Array } {
+  const re = new Float64Array(n * n);
+  const im = new Float64Array(n * n);
+  for (let i = 0; i < n * n; i++) {
+    re[i] = r();
+    im[i] = r();
+  }
+  for (let j = 0; j < n; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let l = 0; l < j; l++) {
+        let dr = 0, di = 0; // ⟨q_l, a_j⟩ = Σ conj(q_l)·a_j
+        for (let i = 0; i < n; i++) {
+          const a = re[i * n + l]!, b = im[i * n + l]!, c = re[i * n + j]!, d = im[i * n + j]!;
+          dr += a * c + b * d;
+          di += a * d - b * c;
+        }
+        for (let i = 0; i < n; i++) {
+          const a = re[i * n + l]!, b = im[i * n + l]!;
+          re[i * n + j] = re[i * n + j]! - (dr * a - di * b);
+          im[i * n + j] = im[i * n + j]! - (dr * b + di * a);
+        }
+      }
+    }
+    let nr = 0;
+    for (let i = 0; i < n; i++) nr += re[i * n + j]! ** 2 + im[i * n + j]! ** 2;
+    nr = Math.sqrt(nr);
+    for (let i = 0; i < n; i++) {
+      re[i * n + j] = re[i * n + j]! / nr;
+      im[i * n + j] = im[i * n + j]! / nr;
+    }
+  }
+  return { re, im };
+}
+
+/**
+ * B = U·diag(σ)·Vᴴ (interleaved, row-major) and its exact truncated pseudo-inverse P = V·diag(1/σ, σ > cut)·Uᴴ
+ * (split: real parts then imaginary parts, P[j][o]).
+ */
+function prescribed(n: number, sigma: number[], cut: number, seed: number): { B: Float64Array; P: Float64Array; k: number } {
+  const r = rng(seed);
+  const U = unitary(n, r);
+  const V = unitary(n, r);
+  const B = new Float64Array(2 * n * n);
+  const P = new Float64Array(2 * n * n);
+  let k = 0;
+  for (const s of sigma) if (!(s > cut)) k++;
+  for (let o = 0; o < n; o++) {
+    for (let j = 0; j < n; j++) {
+      let br = 0, bi = 0, pr = 0, pi = 0;
+      for (let t = 0; t < n; t++) {
+        // U[o][t]·σ_t·conj(V[j][t])
+        const ur = U.re[o * n + t]!, ui = U.im[o * n + t]!, vr = V.re[j * n + t]!, vi = V.im[j * n + t]!;
+        const s = sigma[t]!;
+        br += s * (ur * vr + ui * vi);
+        bi += s * (ui * vr - ur * vi);
+        // P[j][o] += V[j][t]·(1/σ_t)·conj(U[o][t])
+        if (s > cut) {
+          pr += (vr * ur + vi * ui) / s;
+          pi += (vi * ur - vr * ui) / s;
+        }
+      }
+      B[2 * (o * n + j)] = br;
+      B[2 * (o * n + j) + 1] = bi;
+      P[j * n + o] = pr;
+      P[n * n + j * n + o] = pi;
+    }
+  }
+  return { B, P, k };
+}
+
+/** Both Gram passes on one block with cut-off `cut` and μ = max(λ_max, cut²). */
+function gramBlock(n: number, B: Float64Array, cut: number): { P: Float64Array; k: number; lmax: number } {
+  const blocks = B.slice();
+  const gs = new Float64Array(2 * n * n);
+  const aux = new Float64Array(gramAuxLength(n));
+  gramTridiagRange(n, blocks, gs, aux, 0, 1);
+  const lmax = gramLambdaMax(n, aux, 0);
+  const kOut = new Int32Array(1);
+  gramPinvRange(n, blocks, gs, aux, Float64Array.of(cut * cut, Math.max(lmax, cut * cut), 1), kOut, 0, 1);
+  // The block is kept as two factors: P = S·F with F = Bᴴ in `blocks` and S = G_k⁺ in `gs` (both split;
+  // k = n: both zero).
+  const nn = n * n;
+  if (kOut[0] !== n) for (let i = 0; i < n; i++) {
+    for (let o = 0; o < n; o++) {
+      const q = o * n + i;
+      assert.ok(blocks[i * n + o] === B[2 * q] && blocks[nn + i * n + o] === -B[2 * q + 1]!, 'first factor is Bᴴ');
+    }
+  }
+  const P = new Float64Array(2 * nn);
+  for (let j = 0; j < n; j++) {
+    for (let o = 0; o < n; o++) {
+      let re = 0, im = 0;
+      for (let i = 0; i < n; i++) {
+        const a = gs[j * n + i]!, b = gs[nn + j * n + i]!, c = blocks[i * n + o]!, d = blocks[nn + i * n + o]!;
+        re += a * c - b * d;
+        im += a * d + b * c;
+      }
+      P[j * n + o] = re;
+      P[nn + j * n + o] = im;
+    }
+  }
+  return { P, k: kOut[0]!, lmax };
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (const v of a) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
+function maxDiff(a: Float64Array, b: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+type BlockCase = { name: string; n: number; sigma: (n: number, r: () => number) => number[]; cut: number; tol: number };
+const blockCases: BlockCase[] = [
+  { name: 'generic, ~30% dropped', n: 12, sigma: (n, r) => Array.from({ length: n }, () => 0.05 + 0.95 * (r() + 0.5)), cut: 0.3, tol: 1e-11 },
+  { name: 'n = 32, three dropped', n: 32, sigma: (n, r) => Array.from({ length: n }, (_, i) => (i < 3 ? 0.02 * (i + 1) : 0.2 + 0.8 * (r() + 0.5))), cut: 0.0625, tol: 1e-11 },
+  { name: 'odd n = 5', n: 5, sigma: () => [1, 0.7, 0.31, 0.29, 0.01], cut: 0.3, tol: 1e-11 },
+  { name: 'values straddling the cut-off by 1e-6', n: 10, sigma: (n) => Array.from({ length: n }, (_, i) => (i === 0 ? 0.3 * (1 + 1e-6) : i === 1 ? 0.3 * (1 - 1e-6) : i < 5 ? 0.05 * i : 0.5 + 0.05 * i)), cut: 0.3, tol: 1e-7 },
+  { name: 'clustered small values (five equal)', n: 16, sigma: (n) => Array.from({ length: n }, (_, i) => (i < 5 ? 1e-4 : 0.4 + 0.04 * i)), cut: 0.3, tol: 1e-11 },
+  { name: 'exactly singular: four zero values', n: 12, sigma: (n) => Array.from({ length: n }, (_, i) => (i < 4 ? 0 : 0.5 + 0.05 * i)), cut: 0.1, tol: 1e-11 },
+  { name: 'k = 0: every value kept', n: 8, sigma: (n) => Array.from({ length: n }, (_, i) => 0.5 + 0.1 * i), cut: 0.3, tol: 1e-12 },
+  { name: 'k = n: cut-off above σ₁', n: 8, sigma: (n) => Array.from({ length: n }, (_, i) => 0.1 + 0.01 * i), cut: 0.5, tol: 0 },
+  { name: 'zero block', n: 6, sigma: (n) => Array.from({ length: n }, () => 0), cut: 0.1, tol: 0 },
+];
+
+describe('Gram path kernels: truncated block pseudo-inverse', () => {
+  for (const c of blockCases) {
+    test(c.name, () => {
+      const sigma = c.sigma(c.n, rng(7));
+      const { B, P, k } = prescribed(c.n, sigma, c.cut, 3);
+      const run = (): ReturnType<typeof gramBlock> => gramBlock(c.n, B, c.cut);
+      const wasm = run();
+      const js = withoutWasm(run);
+      const s1 = Math.max(...sigma);
+      for (const got of [wasm, js]) {
+        assert.equal(got.k, k, 'dropped count');
+        assert.ok(Math.abs(got.lmax - s1 * s1) <= 1e-13 * Math.max(s1 * s1, 1e-300) + 1e-300, `λ_max ${got.lmax} vs ${s1 * s1}`);
+        const err = maxDiff(got.P, P);
+        if (c.tol === 0) assert.equal(maxAbs(got.P), 0);
+        else assert.ok(err <= c.tol * maxAbs(P), `max error ${err} vs ‖P‖ ${maxAbs(P)}`);
+      }
+      // The twins round differently (the block products sum in another order), within the conditioning of the case.
+      if (!envNoWasm) assert.ok(maxDiff(wasm.P, js.P) <= Math.max(c.tol, 1e-12) * Math.max(maxAbs(P), 1), 'wasm vs JS');
+    });
+  }
+
+  test('Sturm counts equal the number of eigenvalues below x (tridiagonal 2, −1 with known spectrum)', () => {
+    const n = 9;
+    const d = new Float64Array(n).fill(2);
+    const e2 = new Float64Array(n - 1).fill(1);
+    const lam = Array.from({ length: n }, (_, j) => 2 - 2 * Math.cos((Math.PI * (j + 1)) / (n + 1)));
+    for (const x of [-1, 0.05, 0.5, 1, 2.1, 3.9, 4.5]) {
+      assert.equal(sturmCount(n, d, e2, 0, x, 1e-300), lam.filter((l) => l < x).length, `x = ${x}`);
+    }
+  });
+
+  test('applyJs is bitwise the WebAssembly block product (same sums in the same order)', { skip: envNoWasm }, () => {
+    const mod = compileWasm('circular-block', BLOCK_WASM);
+    assert.ok(mod !== null);
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as { apply: (...a: number[]) => void };
+    const r = rng(9);
+    for (const [rows, cols, count] of [[7, 5, 3], [32, 32, 4], [6, 1, 9]] as const) {
+      const len = 2 * rows * cols + 2 * count * rows + 2 * count * cols;
+      const m = new Float64Array(memory.buffer, 0, len);
+      for (let i = 0; i < 2 * rows * cols + 2 * count * rows; i++) m[i] = r();
+      const pr = 0, pi = rows * cols, yr = 2 * rows * cols, yi = yr + count * rows, xr = yi + count * rows, xi = xr + count * cols;
+      ex.apply(rows, cols, count, 8 * pr, 8 * pi, 8 * yr, 8 * yi, 8 * xr, 8 * xi);
+      const wasm = m.slice(xr, xi + count * cols);
+      const js = m.slice();
+      applyJs(js, rows, cols, count, pr, pi, yr, yi, xr, xi);
+      assert.deepEqual(js.subarray(xr, xi + count * cols), wasm);
+    }
+  });
+
+  test('applyJs is the naive complex product x[t][j] = Σ_o P[j][o]·y[t][o]', () => {
+    const r = rng(5);
+    const rows = 5, cols = 3, count = 4;
+    const m = new Float64Array(2 * rows * cols + 2 * count * rows + 2 * count * cols);
+    for (let i = 0; i < 2 * rows * cols + 2 * count * rows; i++) m[i] = r();
+    const pr = 0, pi = rows * cols, yr = 2 * rows * cols, yi = yr + count * rows, xr = yi + count * rows, xi = xr + count * cols;
+    applyJs(m, rows, cols, count, pr, pi, yr, yi, xr, xi);
+    for (let t = 0; t < count; t++) {
+      for (let j = 0; j < cols; j++) {
+        let sr = 0, si = 0;
+        for (let o = 0; o < rows; o++) {
+          const a = m[pr + j * rows + o]!, b = m[pi + j * rows + o]!, c = m[yr + t * rows + o]!, d = m[yi + t * rows + o]!;
+          sr += a * c - b * d;
+          si += a * d + b * c;
+        }
+        assert.ok(Math.abs(m[xr + t * cols + j]! - sr) < 1e-14 && Math.abs(m[xi + t * cols + j]! - si) < 1e-14);
+      }
+    }
+  });
+});
+
+
+type OpCase = { co: number; ci: number; h: number; w: number; s: number; rtol: number };
+const opCases: OpCase[] = [
+  { co: 4, ci: 4, h: 8, w: 6, s: 1, rtol: 0.2 },
+  { co: 3, ci: 3, h: 6, w: 7, s: 1, rtol: 0.35 },
+  { co: 8, ci: 2, h: 8, w: 8, s: 2, rtol: 0.25 },
+];
+
+describe('circular pinv, Gram path: whole operators', () => {
+  for (const c of opCases) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      test(`${JSON.stringify(c)} ${dtype}: equals the SVD path and the dense pseudo-inverse`, () => {
+        const K = randn([c.co, c.ci, 3, 3], { seed: 21, dtype });
+        const A = conv2d(K, { inShape: [c.ci, c.h, c.w], padding: 1, stride: c.s, paddingMode: 'circular' });
+        const y = randn([2, ...A.outShape], { seed: 22, dtype });
+        const viaSvd = new CircularPinv(A, { rtol: c.rtol }, 'svd');
+        const gram = new CircularPinv(A, { rtol: c.rtol }, 'gram');
+        const auto = new CircularPinv(A, { rtol: c.rtol });
+        assert.equal(gram.info.svdBlocks, 0);
+        assert.ok(gram.info.gramBlocks > 0);
+        assert.equal(auto.info.gramBlocks, gram.info.gramBlocks, 'auto takes the Gram path under a high rtol');
+        assert.equal(gram.info.rank, viaSvd.info.rank);
+        assert.ok(gram.info.rank < A.inSize, 'the cut-off drops something');
+        assert.ok(Math.abs(gram.info.sigmaMax - viaSvd.info.sigmaMax) <= 1e-12 * viaSvd.info.sigmaMax);
+        const xg = gram.solve(y), xs = viaSvd.solve(y);
+        assert.equal(xg.dtype, dtype);
+        assert.ok(rel(xg, xs) < (dtype === 'float32' ? 1e-6 : 1e-11), `vs SVD path: ${rel(xg, xs)}`);
+        const dn = convPinv(A, y, { method: 'dense', rtol: c.rtol });
+        assert.equal(dn.info.rank, gram.info.rank);
+        assert.ok(rel(xg, dn.x) < (dtype === 'float32' ? 1e-5 : 1e-10), `vs dense: ${rel(xg, dn.x)}`);
+      });
+    }
+  }
+
+  test('Moore–Penrose conditions of the truncation, float32, rtol = 0.3', () => {
+    const K = randn([3, 3, 3, 3], { seed: 31, dtype: 'float32' });
+    const A = conv2d(K, { inShape: [3, 4, 6], padding: 1, paddingMode: 'circular' });
+    const fac = new CircularPinv(A, { rtol: 0.3 });
+    assert.ok(fac.info.gramBlocks > 0);
+    const M = A.outSize, N = A.inSize;
+    // Dense A (M×N) and X = A⁺_cut (N×M), column by column from unit vectors.
+    const eyeN = new Float32Array(N * N);
+    for (let i = 0; i < N; i++) eyeN[i * N + i] = 1;
+    const AE = toFloat64(A.apply(new Tensor(eyeN, [N, ...A.inShape], 'float32'))); // row i: A·e_i
+    const eyeM = new Float32Array(M * M);
+    for (let i = 0; i < M; i++) eyeM[i * M + i] = 1;
+    const XE = toFloat64(fac.solve(new Tensor(eyeM, [M, ...A.outShape], 'float32'))); // row i: X·e_i
+    const a = (r: number, col: number): number => AE[col * M + r]!;
+    const x = (r: number, col: number): number => XE[col * N + r]!;
+    const XA = new Float64Array(N * N);
+    for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let q = 0; q < M; q++) s += x(i, q) * a(q, j);
+      XA[i * N + j] = s;
+    }
+    const AX = new Float64Array(M * M);
+    for (let i = 0; i < M; i++) for (let j = 0; j < M; j++) {
+      let s = 0;
+      for (let q = 0; q < N; q++) s += a(i, q) * x(q, j);
+      AX[i * M + j] = s;
+    }
+    let trace = 0;
+    let symXA = 0, symAX = 0, xax = 0, xMax = 0;
+    for (let i = 0; i < N; i++) trace += XA[i * N + i]!;
+    for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) symXA = Math.max(symXA, Math.abs(XA[i * N + j]! - XA[j * N + i]!));
+    for (let i = 0; i < M; i++) for (let j = 0; j < M; j++) symAX = Math.max(symAX, Math.abs(AX[i * M + j]! - AX[j * M + i]!));
+    for (let i = 0; i < N; i++) for (let j = 0; j < M; j++) {
+      let s = 0;
+      for (let q = 0; q < N; q++) s += XA[i * N + q]! * x(q, j);
+      xax = Math.max(xax, Math.abs(s - x(i, j)));
+      xMax = Math.max(xMax, Math.abs(x(i, j)));
+    }
+    // XA and AX are orthogonal projectors of rank(A⁺_cut) (tr XA = rank), and XAX = X; AXA = A fails by design.
+    assert.ok(fac.info.rank < N && fac.info.rank > 0);
+    assert.ok(Math.abs(trace - fac.info.rank) < 1e-3, `tr(XA) = ${trace}, rank ${fac.info.rank}`);
+    assert.ok(symXA < 1e-5 && symAX < 1e-5, `symmetry ${symXA} ${symAX}`);
+    assert.ok(xax < 1e-5 * xMax, `XAX − X: ${xax}`);
+  });
+
+  test('auto under a high rtol where no certified inverse can qualify: Gram path; the SVD path agrees (c = 8, 32×32, rtol = 0.2)', () => {
+    const K = randn([8, 8, 3, 3], { seed: 41, dtype: 'float32' });
+    const A = conv2d(K, { inShape: [8, 32, 32], padding: 1, paddingMode: 'circular' });
+    const y = randn([1, ...A.outShape], { seed: 42, dtype: 'float32' });
+    const gram = new CircularPinv(A, { rtol: 0.2 });
+    const viaSvd = new CircularPinv(A, { rtol: 0.2 }, 'svd');
+    assert.equal(gram.info.svdBlocks, 0);
+    assert.equal(gram.info.gramBlocks, gram.info.blocks);
+    assert.equal(gram.info.rank, viaSvd.info.rank);
+    assert.ok(rel(gram.solve(y), viaSvd.solve(y)) < 1e-6);
+  });
+});
