@@ -9,8 +9,11 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { conv2d } from '../../src/operators/conv2d.js';
 import { convPinv } from '../../src/operators/conv2d-pinv.js';
 import { toFloat64 } from '../../src/operators/linear-operator.js';
-import { CircularPinv } from '../../src/operators/pinv/circular-fft.js';
-import { applyJs, gramAuxLength, gramLambdaMax, gramPinvRange, gramTridiagRange, sturmCount } from '../../src/operators/pinv/gram-truncated.js';
+import fc from 'fast-check';
+import { CircularPinv, geometry } from '../../src/operators/pinv/circular-fft.js';
+import { columnSums, fillBlock, fillSplitJs } from '../../src/operators/pinv/circular-kernels.js';
+import { gramFromLags, gramLagSums, lagSumsStride } from '../../src/operators/pinv/gram-lags.js';
+import { adjointColumnSums, applyJs, gramAuxLength, gramFaults, gramLagTridiagRange, gramLambdaMax, gramPinvRange, gramTridiagRange, sturmCount } from '../../src/operators/pinv/gram-truncated.js';
 import { compileWasm, wasmDisabled } from '../../src/wasm/load.js';
 import { WASM_BASE64 as BLOCK_WASM } from '../../src/operators/pinv/circular-block.wasm.js';
 import { relErr as rel } from './dense-helpers.js';
@@ -326,4 +329,147 @@ describe('circular pinv, Gram path: whole operators', () => {
     assert.equal(gram.info.rank, viaSvd.info.rank);
     assert.ok(rel(gram.solve(y), viaSvd.solve(y)) < 1e-6);
   });
+});
+
+// Stride 1: G from the kernel's lag sums (gram-lags.ts) and Bᴴ from the adjoint column sums, against the block
+// evaluated from the taps (fillBlock) and its Gram product by naive loops.
+function denseBlock(geom: Float64Array, w: Float64Array, g: number): { re: Float64Array; im: Float64Array } {
+  const n = geom[0]!;
+  const re = new Float64Array(n * n), im = new Float64Array(n * n);
+  fillBlock(geom, columnSums(geom, w), g, re, im, n, new Float64Array(2 * geom[2]!));
+  return { re, im };
+}
+
+describe('Gram path, stride 1: lag sums and adjoint blocks', () => {
+  test('G from the lag sums = BᴴB (random kernels, sizes, dilations, pads; property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          c: fc.integer({ min: 1, max: 4 }),
+          kh: fc.integer({ min: 1, max: 4 }),
+          kw: fc.integer({ min: 1, max: 4 }),
+          n1: fc.integer({ min: 2, max: 9 }),
+          n2: fc.integer({ min: 2, max: 9 }),
+          d1: fc.integer({ min: 1, max: 3 }),
+          d2: fc.integer({ min: 1, max: 3 }),
+          top: fc.integer({ min: 0, max: 4 }),
+          left: fc.integer({ min: 0, max: 4 }),
+          seed: fc.integer({ min: 0, max: 1000 }),
+        }),
+        (p) => {
+          const r = rng(p.seed);
+          const w = Float64Array.from({ length: p.c * p.c * p.kh * p.kw }, () => r());
+          const geom = geometry(p.c, p.c, p.kh, p.kw, p.n1, p.n2, 1, 1, p.d1, p.d2, p.top, p.left);
+          const g2h = geom[14]!;
+          const lags = gramLagSums(geom, w);
+          assert.equal(lags.length, g2h * lagSumsStride(p.c, p.kh));
+          const params = Float64Array.of(p.c, p.kh, p.n1, p.d1, g2h);
+          const n = p.c;
+          const m = new Float64Array(2 * n * n);
+          const ts = adjointColumnSums(geom, w);
+          const bh = new Float64Array(2 * n * n);
+          const e1 = new Float64Array(2 * p.kh);
+          for (let g = 0; g < p.n1 * g2h; g++) {
+            const { re, im } = denseBlock(geom, w, g);
+            gramFromLags(params, lags, g, m, 0, n * n, new Float64Array(2 * p.kh));
+            let scale = 1e-300;
+            for (const v of re) scale = Math.max(scale, v * v);
+            for (const v of im) scale = Math.max(scale, v * v);
+            for (let i = 0; i < n; i++) {
+              for (let j = 0; j <= i; j++) {
+                let sr = 0, si = 0; // (BᴴB)[i][j] = Σ_o conj(B[o][i])·B[o][j]
+                for (let o = 0; o < n; o++) {
+                  const ar = re[o * n + i]!, ai = -im[o * n + i]!, br = re[o * n + j]!, bi = im[o * n + j]!;
+                  sr += ar * br - ai * bi;
+                  si += ar * bi + ai * br;
+                }
+                assert.ok(Math.abs(m[i * n + j]! - sr) <= 1e-12 * n * scale * 10, `re G[${i}][${j}] ${m[i * n + j]} vs ${sr}`);
+                assert.ok(Math.abs(m[n * n + i * n + j]! - si) <= 1e-12 * n * scale * 10, `im G[${i}][${j}]`);
+              }
+              assert.equal(m[n * n + i * n + i], 0, 'real diagonal');
+            }
+            // Bᴴ from the adjoint column sums (the solve's first factor), by the JS twin of the SIMD fill.
+            const g1 = Math.floor(g / g2h), g2 = g - g1 * g2h;
+            for (let u = 0; u < p.kh; u++) {
+              const th = (2 * Math.PI * (((g1 * (u * p.d1 - p.top)) % p.n1) + p.n1)) / p.n1;
+              e1[2 * u] = Math.cos(th);
+              e1[2 * u + 1] = -Math.sin(th);
+            }
+            fillSplitJs(ts, g2 * p.kh * n * n, ts.length / 2 + g2 * p.kh * n * n, n * n, p.kh, e1, bh, 0, n * n);
+            for (let c = 0; c < n; c++) {
+              for (let o = 0; o < n; o++) {
+                assert.ok(Math.abs(bh[c * n + o]! - re[o * n + c]!) <= 1e-13 * (1 + Math.sqrt(scale)), 'Re Bᴴ');
+                assert.ok(Math.abs(bh[n * n + c * n + o]! + im[o * n + c]!) <= 1e-13 * (1 + Math.sqrt(scale)), 'Im Bᴴ');
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 60, seed: 7 },
+    );
+  });
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    test(`uneven kernel 2×4, dilation [2, 1], 'same' (asymmetric pads), groups 2, ${dtype}: equals the SVD path and the dense pseudo-inverse`, () => {
+      const K = randn([4, 2, 2, 4], { seed: 51, dtype });
+      const A = conv2d(K, { inShape: [4, 6, 7], padding: 'same', dilation: [2, 1], groups: 2, paddingMode: 'circular' });
+      const y = randn([2, ...A.outShape], { seed: 52, dtype });
+      const gram = new CircularPinv(A, { rtol: 0.25 }, 'gram');
+      const viaSvd = new CircularPinv(A, { rtol: 0.25 }, 'svd');
+      assert.equal(gram.info.svdBlocks, 0);
+      assert.equal(gram.info.rank, viaSvd.info.rank);
+      assert.ok(gram.info.rank < A.inSize, 'the cut-off drops something');
+      assert.ok(Math.abs(gram.info.sigmaMax - viaSvd.info.sigmaMax) <= 1e-12 * viaSvd.info.sigmaMax);
+      const xg = gram.solve(y);
+      assert.ok(rel(xg, viaSvd.solve(y)) < (dtype === 'float32' ? 1e-6 : 1e-11), `vs SVD path: ${rel(xg, viaSvd.solve(y))}`);
+      const dn = convPinv(A, y, { method: 'dense', rtol: 0.25 });
+      assert.equal(dn.info.rank, gram.info.rank);
+      assert.ok(rel(xg, dn.x) < (dtype === 'float32' ? 1e-5 : 1e-10), `vs dense: ${rel(xg, dn.x)}`);
+    });
+  }
+
+  for (const s of [1, 2]) {
+    test(`blocks the Gram passes cannot settle fall back to the SVD with the same cut-off (stride ${s}, injected)`, () => {
+      const K = randn([s === 1 ? 4 : 8, 2 * (s === 1 ? 2 : 1), 3, 3], { seed: 61, dtype: 'float32' });
+      const A = conv2d(K, { inShape: [s === 1 ? 4 : 2, 8, 6], padding: 1, stride: s, paddingMode: 'circular' });
+      const y = randn([2, ...A.outShape], { seed: 62, dtype: 'float32' });
+      const viaSvd = new CircularPinv(A, { rtol: 0.2 }, 'svd');
+      gramFaults.every = 3;
+      let gram: CircularPinv;
+      try {
+        gram = new CircularPinv(A, { rtol: 0.2 }, 'gram');
+      } finally {
+        gramFaults.every = 0;
+      }
+      assert.ok(gram.info.svdBlocks > 0 && gram.info.gramBlocks > 0, JSON.stringify(gram.info));
+      assert.equal(gram.info.rank, viaSvd.info.rank);
+      assert.ok(rel(gram.solve(y), viaSvd.solve(y)) < 1e-6);
+    });
+  }
+});
+
+test('Gram path, stride 1: pass 1 from the lag sums, WebAssembly against the JS twins (T, reflectors, ‖B‖_F²)', () => {
+  const n = 6, kh = 3, kw = 2, n1 = 7, n2 = 6;
+  const r = rng(77);
+  const w = Float64Array.from({ length: n * n * kh * kw }, () => r());
+  const geom = geometry(n, n, kh, kw, n1, n2, 1, 1, 2, 1, 1, 0);
+  const g2h = geom[14]!;
+  const count = n1 * g2h;
+  const lags = gramLagSums(geom, w);
+  const params = Float64Array.of(n, kh, n1, 2, g2h, 1);
+  const run = (): { gs: Float64Array; aux: Float64Array; fro: Float64Array } => {
+    const gs = new Float64Array(count * 2 * n * n);
+    const aux = new Float64Array(count * gramAuxLength(n));
+    const fro = new Float64Array(count);
+    gramLagTridiagRange(params, lags, gs, aux, fro, 0, count);
+    return { gs, aux, fro };
+  };
+  const a = run();
+  const b = withoutWasm(run);
+  for (const key of ['gs', 'aux', 'fro'] as const) {
+    const x = a[key], y = b[key];
+    const tol = 1e-12 * Math.max(1, maxAbs(y));
+    assert.ok(maxDiff(x, y) <= tol, `${key}: ${maxDiff(x, y)}`);
+  }
+  assert.ok(maxAbs(a.fro) > 0);
 });

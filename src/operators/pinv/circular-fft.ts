@@ -13,7 +13,8 @@
  * only where 1/‖B⁻¹‖_F proves every σ far above every possible cut-off. A batched SVD settles the rest. When the
  * cut-off is so high that no inverse could qualify (float32's default rtol on large operators: every block
  * drops some σ) and the blocks are square, the Gram path (gram-truncated.ts) settles every block instead, from
- * its Gram matrix's tridiagonal form, at a fraction of an SVD's cost.
+ * its Gram matrix's tridiagonal form, at a fraction of an SVD's cost; with stride 1 the Gram matrices come from
+ * the kernel's lag sums (gram-lags.ts) and the solve evaluates the blocks again instead of storing them.
  * Real signals need only the half spectrum (B(−g) = conj B(g) up to a column permutation). Applying to a new y
  * then costs one rfft2, one matrix–vector product per frequency (two on the Gram path; all items of a batch at
  * once) and one irfft2.
@@ -27,7 +28,8 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
 import { blocksAt, columnSums, columnSumsSplit, columnSumsSplitLength, FAST_KAPPA_MAX, FAST_MARGIN, type BlockGeometry } from './circular-kernels.js';
-import { gramAuxLength, gramLambdaMax } from './gram-truncated.js';
+import { gramLagSums, lagSumsStride } from './gram-lags.js';
+import { adjointColumnSums, gramAuxLength, gramLambdaMax } from './gram-truncated.js';
 import './tasks.js';
 
 /** Cut-off and damping options shared by the pseudo-inverse paths. @example `{ rtol: 1e-12 }` */
@@ -198,6 +200,9 @@ export class CircularPinv {
   private readonly pinvBlocks: Float64Array;
   /** Gram path: the second factor of every block (B⁺ = S·Bᴴ, see gram-truncated.ts); empty otherwise. */
   private readonly secondBlocks: Float64Array;
+  /** Gram path, stride 1: the adjoint column sums from which the solve evaluates the first factor Bᴴ; empty otherwise. */
+  // (Empty arrays are shared too: parallelFor runs inline when any array argument is not.)
+  private readonly adjointSums: Float64Array = allocShared(Float64Array, 0);
   private readonly op: Conv2dOperator;
 
   constructor(op: Conv2dOperator, options: PinvTolerances = {}, path: CircularPinvPath = 'auto') {
@@ -220,14 +225,12 @@ export class CircularPinv {
     const k = Math.min(rows, cols);
     const w = denseWeight(op);
     for (let i = 0; i < w.length; i++) if (!Number.isFinite(w[i]!)) throw argError(fn, 'weight', 'finite kernel entries', 'a NaN or Inf');
-    const colSums = columnSumsSplit(geom, w, allocShared(Float64Array, columnSumsSplitLength(geom)));
     this.sharedGeom = allocSharedCopy(geom);
     const count = m1 * g2h;
     const scale = Math.sqrt(s1 * s2);
     const size = rows * cols * 2;
     // One fused pass: each block is evaluated into a per-thread workspace, its norm recorded and, when square
     // and undamped, inverted right there (scale·B⁻¹ into P). Which inverses are kept is decided below.
-    const P = allocShared(Float64Array, count * size);
     const fro = allocShared(Float64Array, count);
     const done = allocShared(Uint8Array, count);
     const sminLo = allocShared(Float64Array, count);
@@ -236,14 +239,33 @@ export class CircularPinv {
     // σ_min(B) ≤ ‖B‖_F/√n: with rtol·FAST_MARGIN·√n ≥ 1 (float32's default rtol on large operators) none can
     // pass, so skip the inverses and let the SVD decide every block.
     const invert = path === 'auto' && damp === 0 && rows === cols && rtol * FAST_MARGIN * Math.sqrt(rows) < 1;
-    parallelFor('convPinvFactor', count, [this.sharedGeom, colSums, P, fro, done, sminLo, kappa, invert, scale], { minPerThread: 16 });
     // Square blocks under a high relative cut-off (float32's default: every block drops some σ) go through
-    // their Gram matrices instead of an SVD each (gram-truncated.ts); P holds the blocks themselves here.
+    // their Gram matrices instead of an SVD each (gram-truncated.ts).
     const gramOk = damp === 0 && rows === cols && rtol >= GRAM_RTOL_MIN;
     if (path === 'gram' && !gramOk) throw new AdjointError(`${fn}: the Gram path needs square blocks, no damping and rtol >= ${GRAM_RTOL_MIN}`, 'path');
-    if (gramOk && (path === 'gram' || (path === 'auto' && !invert))) {
+    const gramPath = gramOk && (path === 'gram' || (path === 'auto' && !invert));
+    // Stride 1 on the Gram path: G comes from the kernel's lag sums (gram-lags.ts) and the solve evaluates
+    // Bᴴ itself from the adjoint column sums, so neither the fused pass below nor the blocks are needed;
+    // otherwise P holds the blocks from the fused pass.
+    const lag =
+      gramPath && s1 === 1 && s2 === 1
+        ? {
+            params: allocSharedCopy(Float64Array.of(rows, kh, n1, geom[10]!, g2h, geom[12]!)),
+            sums: gramLagSums(geom, w, allocShared(Float64Array, g2h * lagSumsStride(rows, kh))),
+            geom,
+            w,
+          }
+        : null;
+    // (Unused with lag sums: the blocks are never stored.)
+    const P = allocShared(Float64Array, lag === null ? count * size : 0);
+    if (lag === null) {
+      const colSums = columnSumsSplit(geom, w, allocShared(Float64Array, columnSumsSplitLength(geom)));
+      parallelFor('convPinvFactor', count, [this.sharedGeom, colSums, P, fro, done, sminLo, kappa, invert, scale], { minPerThread: 16 });
+    }
+    if (gramPath) {
       this.pinvBlocks = P;
-      const r = gramFactor(P, count, rows, atol, rtol, scale, (g) => multiplicity(g, m1, m2, g2h), fro);
+      if (lag !== null) this.adjointSums = adjointColumnSums(geom, w, allocShared(Float64Array, columnSumsSplitLength(geom)));
+      const r = gramFactor(P, count, rows, atol, rtol, scale, (g) => multiplicity(g, m1, m2, g2h), fro, lag);
       this.secondBlocks = r.second;
       this.info = r.info;
       return;
@@ -326,7 +348,7 @@ export class CircularPinv {
     }
     if (nr > 0) parallelFor('convPinvAssemble', nr, [rows, cols, idx, wt, U, Vh, P, scale], { minPerThread: 8 });
     this.pinvBlocks = P;
-    this.secondBlocks = new Float64Array(0);
+    this.secondBlocks = allocShared(Float64Array, 0); // shared even when empty, or parallelFor runs the solve inline
     this.info = { sigmaMax, sigmaMaxUpper: hi, cutoff, rank, blocks: count, fastBlocks: count - nr - countZero(fro), svdBlocks: nr, gramBlocks: 0 };
   }
 
@@ -354,7 +376,7 @@ export class CircularPinv {
     const yf = sharedCopy(toFloat64(rfftn(y64, { dim: [-2, -1] })));
     const n2h = Math.floor(n2 / 2) + 1;
     const xf = allocShared(Float64Array, count * cin * n1 * n2h * 2);
-    parallelFor('convPinvApply', this.info.blocks, [this.sharedGeom, this.pinvBlocks, yf, xf, count, this.secondBlocks], { minPerThread: 64 });
+    parallelFor('convPinvApply', this.info.blocks, [this.sharedGeom, this.pinvBlocks, yf, xf, count, this.secondBlocks, this.adjointSums], { minPerThread: 64 });
     const x = irfftn(new Tensor(xf, [count, cin, n1, n2h], 'complex128'), { s: [n1, n2], dim: [-2, -1] });
     const lead = y.shape.slice(0, y.ndim - 3);
     return fromFloat64(toFloat64(x), [...lead, cin, n1, n2], op.inDtype);
@@ -366,14 +388,27 @@ export class CircularPinv {
  * tridiagonal forms, brackets of λ_max) in parallel; σ₁(A)² = max λ_max exactly (refining only the brackets that
  * could hold the maximum); pass 2 (truncated pseudo-inverses) in parallel; the rare block it cannot settle goes
  * to an SVD with the same cut-off. Leaves scale·B(g)⁺_cut = S(g)·P(g) as two factors, P(g) = B(g)ᴴ in P and
- * S(g) = scale·G_k⁺ in the returned `second` (an SVD'd block: its pseudo-inverse in P and S(g) = I).
+ * S(g) = scale·G_k⁺ in the returned `second` (an SVD'd block: its pseudo-inverse in P and S(g) = I). With `lag`
+ * (stride 1) pass 1 takes G from the lag sums and P stays empty: the solve evaluates Bᴴ itself, so an SVD'd
+ * block gets S(g) = scale·V_kΣ_k⁻²V_kᴴ instead (S(g)·Bᴴ = scale·V_kΣ_k⁻¹U_kᴴ).
  */
-function gramFactor(P: Float64Array, count: number, n: number, atol: number, rtol: number, scale: number, mult: (g: number) => number, fro: Float64Array): { info: CircularPinvInfo; second: Float64Array } {
+function gramFactor(
+  P: Float64Array,
+  count: number,
+  n: number,
+  atol: number,
+  rtol: number,
+  scale: number,
+  mult: (g: number) => number,
+  fro: Float64Array,
+  lag: { params: Float64Array; sums: Float64Array; geom: BlockGeometry; w: Float64Array } | null,
+): { info: CircularPinvInfo; second: Float64Array } {
   const AUX = gramAuxLength(n);
   const nn = n * n;
   const gs = allocShared(Float64Array, count * 2 * nn);
   const aux = allocShared(Float64Array, count * AUX);
-  parallelFor('convPinvGramTridiag', count, [n, P, gs, aux], { minPerThread: 8 });
+  if (lag === null) parallelFor('convPinvGramTridiag', count, [n, P, gs, aux], { minPerThread: 8 });
+  else parallelFor('convPinvGramLagTridiag', count, [lag.params, lag.sums, gs, aux, fro], { minPerThread: 8 });
   let best = 0;
   for (let g = 0; g < count; g++) best = Math.max(best, aux[g * AUX + 5 * n]!);
   const cand: number[] = [];
@@ -398,9 +433,10 @@ function gramFactor(P: Float64Array, count: number, n: number, atol: number, rto
   const nr = failed.length;
   if (nr > 0) {
     const size = 2 * nn;
-    // Pass 1 left Bᴴ (split) in P: B, interleaved, for the SVD.
+    // Pass 1 left Bᴴ (split) in P (without lag sums; with them, B is evaluated again): B, interleaved, for the SVD.
     const batch = new Float64Array(nr * size);
-    for (let i = 0; i < nr; i++) {
+    if (lag !== null) blocksAt(lag.geom, columnSums(lag.geom, lag.w), failed, batch, 0, nr);
+    else for (let i = 0; i < nr; i++) {
       const pb = failed[i]! * size;
       for (let o = 0; o < n; o++) {
         for (let j = 0; j < n; j++) {
@@ -416,21 +452,36 @@ function gramFactor(P: Float64Array, count: number, n: number, atol: number, rto
     U.set(toFloat64(r.U));
     Vh.set(toFloat64(r.Vh));
     const wt = allocShared(Float64Array, nr * n);
+    // With lag sums the solve always applies Bᴴ first, so the block's second factor becomes scale·G_k⁺ =
+    // scale·V_k·Σ_k⁻²·V_kᴴ (the assembly with U := V and weights 1/σ²); otherwise P(g) = scale·B⁺ and S(g) = I.
     for (let i = 0; i < nr; i++) {
       let kept = 0;
       for (let t = 0; t < n; t++) {
         const s = S[i * n + t]!;
-        wt[i * n + t] = s > cutoff && s > 0 ? 1 / s : 0;
+        wt[i * n + t] = s > cutoff && s > 0 ? (lag !== null ? 1 / (s * s) : 1 / s) : 0;
         if (wt[i * n + t] !== 0) kept++;
       }
       rank += mult(failed[i]!) * kept;
     }
     const idx = allocShared(Int32Array, nr);
     idx.set(failed);
-    parallelFor('convPinvAssemble', nr, [n, n, idx, wt, U, Vh, P, scale], { minPerThread: 8 });
-    for (const g of failed) {
-      gs.fill(0, g * 2 * nn, (g + 1) * 2 * nn);
-      for (let i = 0; i < n; i++) gs[g * 2 * nn + i * n + i] = 1;
+    if (lag !== null) {
+      for (let i = 0; i < nr; i++) {
+        for (let o = 0; o < n; o++) {
+          for (let t = 0; t < n; t++) {
+            const v = i * nn * 2 + 2 * (t * n + o);
+            U[i * nn * 2 + 2 * (o * n + t)] = Vh[v]!;
+            U[i * nn * 2 + 2 * (o * n + t) + 1] = -Vh[v + 1]!;
+          }
+        }
+      }
+      parallelFor('convPinvAssemble', nr, [n, n, idx, wt, U, Vh, gs, scale], { minPerThread: 8 });
+    } else {
+      parallelFor('convPinvAssemble', nr, [n, n, idx, wt, U, Vh, P, scale], { minPerThread: 8 });
+      for (const g of failed) {
+        gs.fill(0, g * 2 * nn, (g + 1) * 2 * nn);
+        for (let i = 0; i < n; i++) gs[g * 2 * nn + i * n + i] = 1;
+      }
     }
   }
   return { info: { sigmaMax, sigmaMaxUpper: sigmaMax, cutoff, rank, blocks: count, fastBlocks: 0, svdBlocks: nr, gramBlocks: count - nr - countZero(fro) }, second: gs };

@@ -377,14 +377,26 @@ export function blocksAt(geom: BlockGeometry, t: Float64Array, idx: ArrayLike<nu
  * conjugated, at −f, wherever that falls in the half plane. Blocks g in [start, end) only; disjoint ranges
  * write disjoint entries. Each P(g) is read once for the whole batch. With `second` (non-empty; the Gram path of
  * gram-truncated.ts, square blocks), block g is the product S(g)·P(g) of two stored factors, S(g) (cols × cols,
- * same split layout) at g·2·cols² in `second`, applied after P(g).
+ * same split layout) at g·2·cols² in `second`, applied after P(g). With `adjointSums` (non-empty; the Gram path
+ * with stride 1) P(g) = B(g)ᴴ is not read from `pinv` but evaluated from those sums (gram-truncated.ts's
+ * adjointColumnSums) by the SIMD block kernel, or {@link fillSplitJs}.
  *
  * @example
  * ```ts
  * applyBlocks(geom, pinv, yf, xf, count, 0, nBlocks);
  * ```
  */
-export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64Array, xf: Float64Array, count: number, start: number, end: number, second: Float64Array = EMPTY): void {
+export function applyBlocks(
+  geom: BlockGeometry,
+  pinv: Float64Array,
+  yf: Float64Array,
+  xf: Float64Array,
+  count: number,
+  start: number,
+  end: number,
+  second: Float64Array = EMPTY,
+  adjointSums: Float64Array = EMPTY,
+): void {
   const rows = geom[0]!, cin = geom[1]!, n1 = geom[4]!, n2 = geom[5]!, m1 = geom[6]!, m2 = geom[7]!;
   const s1 = geom[8]!, s2 = geom[9]!, g2h = geom[14]!;
   const cols = cin * s1 * s2;
@@ -396,11 +408,20 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
   const nx = cols * count;
   const two = second.length > 0;
   const ss = two ? cols * cols : 0;
-  // WebAssembly: P(g) and the gathered Y(g) are copied into the kernel's memory, X(g) comes back from it
-  // (with a second factor: S(g) too, and X(g) is then the product of S(g) with the first result, at x1).
-  const k = applyKernel(8 * (2 * nn + 2 * ny + 2 * nx + (two ? 2 * ss + 2 * nx : 0)));
+  // Gram path, stride 1: the first factor P(g) = B(g)ᴴ is evaluated here from the adjoint column sums
+  // (gram-truncated.ts's adjointColumnSums: layout [g2][u][c][o], split re/im) instead of being read.
+  const gen = adjointSums.length > 0;
+  const kh = geom[2]!, d1 = geom[10]!, top = geom[12]!;
+  const tsLen = gen ? adjointSums.length : 0;
+  // WebAssembly: P(g) and the gathered Y(g) are copied into the kernel's memory (or P(g) evaluated there), X(g)
+  // comes back from it (with a second factor: S(g) too, and X(g) is then the product of S(g) with the first
+  // result, at x1).
+  const k = applyKernel(8 * (2 * nn + 2 * ny + 2 * nx + (two ? 2 * ss + 2 * nx : 0) + tsLen + 2 * kh));
   let buf: Float64Array;
   let pOff: number, yOff: number, xOff: number, sOff: number, x1Off: number;
+  let tOff = 0, eOff = 0;
+  let e1: Float64Array = EMPTY;
+  let pSrc = pinv;
   if (k !== null) {
     buf = new Float64Array(k.memory.buffer);
     pOff = 0;
@@ -408,6 +429,12 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
     xOff = yOff + 2 * ny;
     sOff = xOff + 2 * nx;
     x1Off = sOff + 2 * ss;
+    if (gen) {
+      tOff = x1Off + (two ? 2 * nx : 0);
+      eOff = tOff + tsLen;
+      buf.set(adjointSums, tOff);
+      e1 = buf.subarray(eOff, eOff + 2 * kh);
+    }
   } else {
     buf = new Float64Array(2 * ny + 2 * nx + (two ? 2 * nx : 0));
     pOff = -1;
@@ -415,6 +442,10 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
     yOff = 0;
     xOff = 2 * ny;
     x1Off = xOff + 2 * nx;
+    if (gen) {
+      pSrc = new Float64Array(2 * nn);
+      e1 = new Float64Array(2 * kh);
+    }
   }
   // The first product goes to x1 when a second factor follows it.
   const xa = two ? x1Off : xOff;
@@ -432,9 +463,21 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
         buf[yb + ny + o] = yf[src + 1]!;
       }
     }
-    const pb = g * 2 * nn;
+    let pb = g * 2 * nn;
+    if (gen) {
+      // B(g)ᴴ[c][o] = Σ_u conj(T[g2][u][o][c])·conj(e^{iθ_u}), θ_u = 2π·g1·(u·d1 − top)/n1 (stride 1: f1 = g1)
+      for (let u = 0; u < kh; u++) {
+        const th = (2 * Math.PI * (((g1 * (u * d1 - top)) % n1) + n1)) / n1;
+        e1[2 * u] = Math.cos(th);
+        e1[2 * u + 1] = -Math.sin(th);
+      }
+      const tb = g2 * kh * nn;
+      if (k !== null) k.fill(rows, cols, kh, rows, 8 * pOff, 8 * (pOff + nn), 0, 8 * (tOff + tb), 8 * (tOff + tsLen / 2 + tb), 8 * eOff);
+      else fillSplitJs(adjointSums, tb, tb + tsLen / 2, nn, kh, e1, pSrc, 0, nn);
+      pb = 0;
+    }
     if (k !== null) {
-      buf.set(pinv.subarray(pb, pb + 2 * nn), pOff);
+      if (!gen) buf.set(pinv.subarray(pb, pb + 2 * nn), pOff);
       k.apply(rows, cols, count, 8 * pOff, 8 * (pOff + nn), 8 * yOff, 8 * (yOff + ny), 8 * xa, 8 * (xa + nx));
       if (two) {
         buf.set(second.subarray(g * 2 * ss, (g + 1) * 2 * ss), sOff);
@@ -449,7 +492,7 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
           let im = 0;
           const yb = yOff + it * rows;
           for (let o = 0; o < rows; o++) {
-            const pr = pinv[rr + o]!, pi = pinv[ri + o]!;
+            const pr = pSrc[rr + o]!, pi = pSrc[ri + o]!;
             const vr = buf[yb + o]!, vi = buf[yb + ny + o]!;
             re += pr * vr - pi * vi;
             im += pr * vi + pi * vr;
@@ -506,9 +549,29 @@ export function applyBlocks(geom: BlockGeometry, pinv: Float64Array, yf: Float64
 
 const EMPTY = new Float64Array(0);
 
+/**
+ * dst[q] = Σ_u T[u][q]·e1[u] for q < len (T split re/im in `t` at tr, ti with u-stride len; e1 interleaved; dst
+ * split at dr, di of `dst`): the JS twin of circular-block.wat's `fill` for one whole square block.
+ *
+ * @example `fillSplitJs(ts, tb, tb + half, n * n, kh, e1, out, 0, n * n)`
+ */
+export function fillSplitJs(t: Float64Array, tr: number, ti: number, len: number, kh: number, e1: Float64Array, dst: Float64Array, dr: number, di: number): void {
+  for (let q = 0; q < len; q++) {
+    let sr = 0, si = 0;
+    for (let u = 0; u < kh; u++) {
+      const a = t[tr + u * len + q]!, b = t[ti + u * len + q]!, er = e1[2 * u]!, ei = e1[2 * u + 1]!;
+      sr += a * er - b * ei;
+      si += a * ei + b * er;
+    }
+    dst[dr + q] = sr;
+    dst[di + q] = si;
+  }
+}
+
 interface ApplyExports {
   memory: WebAssembly.Memory;
   apply: (rows: number, cols: number, count: number, pr: number, pi: number, yr: number, yi: number, xr: number, xi: number) => void;
+  fill: FillExports['fill'];
 }
 
 let applyInst: ApplyExports | undefined;
@@ -520,8 +583,8 @@ function applyKernel(bytes: number): ApplyExports | null {
     const mod = compileWasm('circular-block', BLOCK_WASM);
     if (mod === null) return null;
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as { apply: ApplyExports['apply'] };
-    applyInst = { memory, apply: ex.apply };
+    const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Pick<ApplyExports, 'apply' | 'fill'>;
+    applyInst = { memory, apply: ex.apply, fill: ex.fill };
   }
   const have = applyInst.memory.buffer.byteLength;
   if (bytes > have) applyInst.memory.grow(Math.ceil((bytes - have) / 65536));

@@ -27,14 +27,27 @@
  * lower triangle (i ≥ j) and, in row j at columns j+2…n−1, the tail of reflector j (whose entry j+1 is 1);
  * after pass 2, scale·G_k⁺. `aux` holds {@link gramAuxLength}(n) numbers: τ (n), diag(T) (n), offdiag(T)
  * (n, the last unused), the phases D (re n, im n) and a bracket [lo, hi] of λ_max(T).
- * The dense work runs on WebAssembly SIMD kernels (gram-truncated.wat: the tridiagonalisation's Hermitian
- * matrix–vector product and rank-2 update; circular-block.wat's block product for G; the Gauss–Jordan
- * inverse), each with its JS twin (`ADJOINT_NO_WASM=1`).
+ * For stride-1 convolutions G comes straight from the kernel's lag sums (gram-lags.ts) instead of the block
+ * product, and the blocks themselves are never stored: the solve evaluates Bᴴ from the taps
+ * ({@link adjointColumnSums}).
+ * The dense work runs on WebAssembly kernels (gram-truncated.wat: the whole Householder reduction with its
+ * Hermitian matrix–vector product and rank-2 update, the back-transformation of the dropped eigenvectors,
+ * G̃ = G + μV_dV_dᴴ and the final scale·(G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ); circular-block.wat's block product; the
+ * Gauss–Jordan inverse), each with its JS twin (`ADJOINT_NO_WASM=1`).
  */
 import { complexGaussJordan, type ComplexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
 import { compileWasm } from '../../wasm/load.js';
 import { WASM_BASE64 as BLOCK_WASM } from './circular-block.wasm.js';
 import { WASM_BASE64 as GRAM_WASM } from './gram-truncated.wasm.js';
+import { columnSumsSplit, type BlockGeometry } from './circular-kernels.js';
+import { gramFromLags, lagSumsStride } from './gram-lags.js';
+
+/**
+ * Test hook: with `every` > 0, pass 2 reports every block g with g % every === 0 as unsettled (k = −1), so that
+ * tests can exercise the caller's SVD fallback. Seen only by the thread that sets it (tests run inline).
+ * @example `gramFaults.every = 3`
+ */
+export const gramFaults = { every: 0 };
 
 /** Numbers per block in the `aux` array of the Gram kernels. @example `gramAuxLength(32) // 192` */
 export function gramAuxLength(n: number): number {
@@ -59,12 +72,18 @@ export function sturmCount(n: number, d: Float64Array, e2: Float64Array, dOff: n
   return cnt;
 }
 
-/** The hemvl/her2l/larf kernels of gram-truncated.wat and the block product of circular-block.wat, on one memory. */
+/** The hemvl/her2l/larf/subScale/hermFull/tridiag/backTransform/lagGram/invit kernels of gram-truncated.wat and the block product of circular-block.wat, on one memory. */
 interface GramKernels {
   hemvl: (m: number, ldb: number, ar: number, ai: number, ur: number, ui: number, pr: number, pi: number) => void;
   her2l: (m: number, ldb: number, ar: number, ai: number, ur: number, ui: number, wr: number, wi: number) => void;
   larf: (m: number, k: number, ldb: number, vr: number, vi: number, ur: number, ui: number, tau: number) => void;
   apply: (rows: number, cols: number, count: number, pr: number, pi: number, yr: number, yi: number, xr: number, xi: number) => void;
+  subScale: (rows: number, cols: number, lda: number, ar: number, ai: number, ldb: number, br: number, bi: number, scale: number) => void;
+  hermFull: (n: number, ldg: number, gr: number, gi: number, k: number, mu: number, vr: number, vi: number, ldd: number, dr: number, di: number) => void;
+  tridiag: (n: number, ar: number, ai: number, ur: number, ui: number, pr: number, pi: number, tr: number, ti: number, tau: number) => void;
+  backTransform: (n: number, k: number, vr: number, vi: number, tr: number, ti: number, taus: number, ur: number, ui: number) => void;
+  lagGram: (n: number, kh: number, lags: number, e: number, gr: number, gi: number) => void;
+  invit: (n: number, k: number, d: number, e: number, lam: number, z: number, ta: number, tb: number, tc: number, td: number, tin: number, norm: number, sep: number, tiny: number) => number;
 }
 
 const kernelCache = new WeakMap<WebAssembly.Memory, GramKernels | null>();
@@ -76,12 +95,18 @@ function gramKernels(memory: WebAssembly.Memory): GramKernels | null {
   const bm = compileWasm('circular-block', BLOCK_WASM);
   if (gm === null || bm === null) k = null;
   else {
-    const g = new WebAssembly.Instance(gm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'hemvl' | 'her2l' | 'larf'>;
+    const g = new WebAssembly.Instance(gm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'hemvl' | 'her2l' | 'larf' | 'subScale' | 'hermFull' | 'tridiag' | 'backTransform' | 'lagGram' | 'invit'>;
     const b = new WebAssembly.Instance(bm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'apply'>;
-    k = { hemvl: g.hemvl, her2l: g.her2l, larf: g.larf, apply: b.apply };
+    k = { hemvl: g.hemvl, her2l: g.her2l, larf: g.larf, subScale: g.subScale, hermFull: g.hermFull, tridiag: g.tridiag, backTransform: g.backTransform, lagGram: g.lagGram, invit: g.invit, apply: b.apply };
   }
   kernelCache.set(memory, k);
   return k;
+}
+
+/** Whether the WebAssembly kernels run for blocks of order n (as {@link work} will decide). */
+function gramKernels0(n: number): boolean {
+  const ws = complexGaussJordan(n, 1);
+  return ws.memory !== null && gramKernels(ws.memory) !== null;
 }
 
 /**
@@ -119,11 +144,13 @@ interface GramWork {
   tin: Uint8Array;
   cnt: Int32Array;
   sr: Float64Array;
+  /** Element offset in `m` of the `extra` numbers asked of {@link work}. */
+  xOff: number;
 }
 
-function work(n: number): GramWork {
+function work(n: number, extra = 0): GramWork {
   const nn = n * n;
-  const len = 15 * nn + 4 * n;
+  const len = 15 * nn + 4 * n + extra;
   const ws = complexGaussJordan(n, 1);
   let k: GramKernels | null = null;
   let m: Float64Array;
@@ -161,6 +188,7 @@ function work(n: number): GramWork {
     tin: new Uint8Array(n),
     cnt: new Int32Array(n),
     sr: new Float64Array(n),
+    xOff: base + 15 * nn + 4 * n,
   };
 }
 
@@ -260,11 +288,19 @@ function larfJs(a: Float64Array, m: number, k: number, ld: number, vr: number, v
   }
 }
 
+/** Lag sums of the kernel (gram-lags.ts) that give G without the block product (stride 1). */
+interface LagSource {
+  params: Float64Array;
+  sums: Float64Array;
+  e: Float64Array;
+}
+
 /**
  * The lower triangle of G = BᴴB for block g of `blocks` (interleaved n×n, row-major) into (gR, gI) of w.m, by
- * the block product with P = Bᵀ and y = conj(Bᵀ), row by row; then Bᴴ (split) replaces B in its slot.
+ * the block product with P = Bᵀ and y = conj(Bᵀ), row by row, or from the kernel's lag sums when given (a
+ * quarter of the work); then Bᴴ (split) replaces B in its slot.
  */
-function gram(w: GramWork, blocks: Float64Array, g: number): void {
+function gram(w: GramWork, blocks: Float64Array, g: number, lag: LagSource | null): void {
   const n = w.n;
   const nn = n * n;
   const m = w.m;
@@ -279,8 +315,9 @@ function gram(w: GramWork, blocks: Float64Array, g: number): void {
       m[tN + j * n + o] = -im;
     }
   }
+  if (lag !== null) gramFromLags(lag.params, lag.sums, g, m, w.gR, w.gI, lag.e);
   // Row t of the lower triangle: x[j] = Σ_o Bᵀ[j][o]·conj(Bᵀ[t][o]) = (BᴴB)[t][j] for j ≤ t.
-  for (let t = 0; t < n; t++) {
+  else for (let t = 0; t < n; t++) {
     if (w.k !== null) w.k.apply(n, t + 1, 1, 8 * tR, 8 * tI, 8 * (tR + t * n), 8 * (tN + t * n), 8 * (w.gR + t * n), 8 * (w.gI + t * n));
     else applyJs(m, n, t + 1, 1, tR, tI, tR + t * n, tN + t * n, w.gR + t * n, w.gI + t * n);
   }
@@ -292,6 +329,7 @@ function gram(w: GramWork, blocks: Float64Array, g: number): void {
 }
 
 /**
+ * (JS twin of gram-truncated.wat's `tridiag`, followed by {@link realTridiagonal}.)
  * Householder tridiagonalisation of the Hermitian G at (gR, gI) of w.m (lower triangle; destroyed), reflectors
  * H_j = I − τ_j u_j u_jᴴ (u_j[j+1] = 1, acting on rows j+1…n−1) written to `gs` (tails) and `aux` (τ), then
  * T = D*·(tridiagonal)·D made real: diag, |offdiag| and the phases D written to `aux`.
@@ -300,7 +338,7 @@ function tridiagonalise(w: GramWork, gs: Float64Array, gsBase: number, aux: Floa
   const n = w.n;
   const nn = n * n;
   const a = w.m, ar = w.gR, ai = w.gI, ur = w.uR, ui = w.uI, pr = w.pR, pi = w.pI;
-  const tau = auxBase, dd = auxBase + n, ee = auxBase + 2 * n, phr = auxBase + 3 * n, phi = auxBase + 4 * n;
+  const tau = auxBase;
   for (let j = 0; j + 2 < n; j++) {
     const j1 = j + 1;
     let tail = 0;
@@ -313,7 +351,7 @@ function tridiagonalise(w: GramWork, gs: Float64Array, gsBase: number, aux: Floa
       continue;
     }
     const x0r = a[ar + j1 * n + j]!, x0i = a[ai + j1 * n + j]!;
-    const a0 = Math.hypot(x0r, x0i);
+    const a0 = Math.sqrt(x0r * x0r + x0i * x0i);
     const nx = Math.sqrt(a0 * a0 + tail);
     const cr = a0 > 0 ? x0r / a0 : 1, ci = a0 > 0 ? x0i / a0 : 0;
     // u = x − β e₁ with β = −phase(x₀)·‖x‖, scaled so that u₀ = 1: u_i = x_i / (phase·(|x₀| + ‖x‖)).
@@ -337,8 +375,7 @@ function tridiagonalise(w: GramWork, gs: Float64Array, gsBase: number, aux: Floa
     // p = S·u over the trailing block S = A[j+1.., j+1..]
     const m = n - j1;
     const so = j1 * n + j1;
-    if (w.k !== null) w.k.hemvl(m, 8 * n, 8 * (ar + so), 8 * (ai + so), 8 * (ur + j1), 8 * (ui + j1), 8 * (pr + j1), 8 * (pi + j1));
-    else hemvlJs(a, m, n, ar + so, ai + so, ur + j1, ui + j1, pr + j1, pi + j1);
+    hemvlJs(a, m, n, ar + so, ai + so, ur + j1, ui + j1, pr + j1, pi + j1);
     // K = (τ²/2)·uᴴSu is real; w = τ·p − K·u
     let kr = 0;
     for (let r = j1; r < n; r++) kr += a[ur + r]! * a[pr + r]! + a[ui + r]! * a[pi + r]!;
@@ -347,9 +384,16 @@ function tridiagonalise(w: GramWork, gs: Float64Array, gsBase: number, aux: Floa
       a[pr + r] = t * a[pr + r]! - K * a[ur + r]!;
       a[pi + r] = t * a[pi + r]! - K * a[ui + r]!;
     }
-    if (w.k !== null) w.k.her2l(m, 8 * n, 8 * (ar + so), 8 * (ai + so), 8 * (ur + j1), 8 * (ui + j1), 8 * (pr + j1), 8 * (pi + j1));
-    else her2lJs(a, m, n, ar + so, ai + so, ur + j1, ui + j1, pr + j1, pi + j1);
+    her2lJs(a, m, n, ar + so, ai + so, ur + j1, ui + j1, pr + j1, pi + j1);
   }
+  realTridiagonal(w, aux, auxBase);
+}
+
+/** T = D*·A·D made real from the reduced A in (gR, gI) of w.m: diag, |offdiag| and the phases D into `aux`. */
+function realTridiagonal(w: GramWork, aux: Float64Array, auxBase: number): void {
+  const n = w.n;
+  const a = w.m, ar = w.gR, ai = w.gI;
+  const dd = auxBase + n, ee = auxBase + 2 * n, phr = auxBase + 3 * n, phi = auxBase + 4 * n;
   // Real T = D*·A·D: δ₀ = 1, δ_{j+1} = δ_j·c_j/|c_j| for the subdiagonal c_j.
   let dr = 1, di = 0;
   for (let j = 0; j < n; j++) {
@@ -358,7 +402,7 @@ function tridiagonalise(w: GramWork, gs: Float64Array, gsBase: number, aux: Floa
     aux[phi + j] = di;
     if (j + 1 < n) {
       const cr = a[ar + (j + 1) * n + j]!, ci = a[ai + (j + 1) * n + j]!;
-      const mg = Math.hypot(cr, ci);
+      const mg = Math.sqrt(cr * cr + ci * ci);
       aux[ee + j] = mg;
       if (mg > 0) {
         const nr = (dr * cr - di * ci) / mg;
@@ -387,16 +431,39 @@ function gershgorin(n: number, aux: Float64Array, auxBase: number, e2: Float64Ar
   return { lo: lo - slack, hi: hi + slack, pivmin: 2 ** -1020 * emax };
 }
 
+/** Points and counts of one {@link bisect} step (per thread: each worker has its own module instance). */
+const msX = new Float64Array(4);
+const msC = new Int32Array(4);
+/** The distinct open brackets of one multisection step in smallEigenpairs. */
+const msD = new Int32Array(4);
+
 /**
- * Bisection for eigenvalue number `t` (0-based, ascending) of T in [lo, hi] (count(lo) ≤ t < count(hi)),
- * until the bracket's relative width is ≤ `rel` (or no double lies strictly inside). Returns [lo, hi].
+ * Multisection for eigenvalue number `t` (0-based, ascending) of T in [lo, hi] (count(lo) ≤ t < count(hi)):
+ * each step counts at the four points that cut the bracket into fifths (side by side, {@link sturmCounts4}: about
+ * the time of one count) and keeps the fifth that holds the eigenvalue, until the bracket's relative width is
+ * ≤ `rel` (or no double lies strictly inside). Returns [lo, hi].
  */
 function bisect(n: number, aux: Float64Array, dOff: number, e2: Float64Array, t: number, lo: number, hi: number, rel: number, pivmin: number, out: Float64Array, abs = 0): void {
   for (let it = 0; it < 200; it++) {
-    const mid = 0.5 * (lo + hi);
-    if (!(mid > lo && mid < hi) || hi - lo <= Math.max(abs, rel * Math.max(Math.abs(lo), Math.abs(hi)))) break;
-    if (sturmCount(n, aux, e2, dOff, mid, pivmin) > t) hi = mid;
-    else lo = mid;
+    const w = hi - lo;
+    if (w <= Math.max(abs, rel * Math.max(Math.abs(lo), Math.abs(hi)))) break;
+    let na = 0;
+    for (let j = 1; j <= 4; j++) {
+      const x = lo + w * (j / 5);
+      if (x > lo && x < hi && (na === 0 || x > msX[na - 1]!)) msX[na++] = x;
+    }
+    if (na === 0) break;
+    sturmCounts4(n, aux, dOff, e2, msX, na, pivmin, msC);
+    let nlo = lo, nhi = hi;
+    for (let a = 0; a < na; a++) {
+      if (msC[a]! > t) {
+        nhi = msX[a]!;
+        break;
+      }
+      nlo = msX[a]!;
+    }
+    lo = nlo;
+    hi = nhi;
   }
   out[0] = lo;
   out[1] = hi;
@@ -405,27 +472,107 @@ function bisect(n: number, aux: Float64Array, dOff: number, e2: Float64Array, t:
 /**
  * Pass 1 over blocks g in [start, end): G = BᴴB from block g of `blocks` (interleaved n×n, row-major; replaced
  * by Bᴴ in the split layout), its lower triangle and Householder reflectors into `gs`, T and a bracket of λ_max(T) (relative width 1e-3) into
- * `aux` (layout in the module comment).
+ * `aux` (layout in the module comment). With `lagParams` = [n, kh, n1, d1, g2h] and `lagSums` (gram-lags.ts,
+ * stride-1 convolutions) G comes from the lag sums instead of the block product.
  *
  * @example `gramTridiagRange(32, blocks, gs, aux, 0, count)`
  */
-export function gramTridiagRange(n: number, blocks: Float64Array, gs: Float64Array, aux: Float64Array, start: number, end: number): void {
+export function gramTridiagRange(n: number, blocks: Float64Array, gs: Float64Array, aux: Float64Array, start: number, end: number, lagParams?: Float64Array, lagSums?: Float64Array): void {
   const w = work(n);
+  const lag: LagSource | null = lagParams !== undefined && lagSums !== undefined && lagSums.length > 0 ? { params: lagParams, sums: lagSums, e: new Float64Array(2 * lagParams[1]!) } : null;
   const nn = n * n;
   const AUX = gramAuxLength(n);
   const br2 = new Float64Array(2);
   for (let g = start; g < end; g++) {
-    gram(w, blocks, g);
-    const gsBase = g * 2 * nn;
+    gram(w, blocks, g, lag);
+    tridiagBlock(w, gs, aux, g, AUX, br2);
+  }
+}
+
+/**
+ * The rest of pass 1 for block g once G's lower triangle is in (gR, gI) of w.m: G into `gs`, tridiagonal form,
+ * bracket of λ_max.
+ */
+function tridiagBlock(w: GramWork, gs: Float64Array, aux: Float64Array, g: number, AUX: number, br2: Float64Array): void {
+  const n = w.n;
+  const nn = n * n;
+  const gsBase = g * 2 * nn;
+  const auxBase = g * AUX;
+  const m = w.m;
+  if (w.k !== null) {
+    // The whole reduction in one WebAssembly call: G kept in X (lower triangle) receives the reflector tails
+    // above its superdiagonal, τ lands in the pass-2 area; then both go out in one copy each.
+    const sR = w.xR, sI = w.xI, tau = w.eR;
+    m.copyWithin(sR, w.gR, w.gR + nn);
+    m.copyWithin(sI, w.gI, w.gI + nn);
+    w.k.tridiag(n, 8 * w.gR, 8 * w.gI, 8 * w.uR, 8 * w.uI, 8 * w.pR, 8 * w.pI, 8 * sR, 8 * sI, 8 * tau);
+    gs.set(m.subarray(sR, sR + nn), gsBase);
+    gs.set(m.subarray(sI, sI + nn), gsBase + nn);
+    for (let j = 0; j + 2 < n; j++) aux[auxBase + j] = m[tau + j]!;
+    realTridiagonal(w, aux, auxBase);
+  } else {
     // All of G (one copy each); the reflector tails then overwrite the upper triangle beyond the superdiagonal.
-    gs.set(w.m.subarray(w.gR, w.gR + nn), gsBase);
-    gs.set(w.m.subarray(w.gI, w.gI + nn), gsBase + nn);
-    const auxBase = g * AUX;
+    gs.set(m.subarray(w.gR, w.gR + nn), gsBase);
+    gs.set(m.subarray(w.gI, w.gI + nn), gsBase + nn);
     tridiagonalise(w, gs, gsBase, aux, auxBase);
-    const gb = gershgorin(n, aux, auxBase, w.e2);
-    bisect(n, aux, auxBase + n, w.e2, n - 1, gb.lo, gb.hi, 1e-3, gb.pivmin, br2);
-    aux[auxBase + 5 * n] = br2[0]!;
-    aux[auxBase + 5 * n + 1] = br2[1]!;
+  }
+  const gb = gershgorin(n, aux, auxBase, w.e2);
+  bisect(n, aux, auxBase + n, w.e2, n - 1, gb.lo, gb.hi, 1e-3, gb.pivmin, br2);
+  aux[auxBase + 5 * n] = br2[0]!;
+  aux[auxBase + 5 * n + 1] = br2[1]!;
+}
+
+/**
+ * The column sums of the adjoint blocks, for the solve after {@link gramLagTridiagRange}: B(g)ᴴ = conj(H_{K'}(g)) with K' the
+ * kernel with its two channel axes swapped, so `columnSumsSplit` of K' with its imaginary half negated (layout
+ * [g2][u][c][o], split re/im). `w` is the dense `[n, n, kh, kw]` kernel, `geom` a stride-1 geometry.
+ *
+ * @example `const ts = adjointColumnSums(geom, w)`
+ */
+export function adjointColumnSums(geom: BlockGeometry, w: Float64Array, out?: Float64Array): Float64Array {
+  const n = geom[0]!, kk = geom[2]! * geom[3]!;
+  const wt = new Float64Array(w.length);
+  for (let o = 0; o < n; o++) for (let c = 0; c < n; c++) wt.set(w.subarray((o * n + c) * kk, (o * n + c + 1) * kk), (c * n + o) * kk);
+  const ts = columnSumsSplit(geom, wt, out);
+  const half = ts.length / 2;
+  for (let i = half; i < ts.length; i++) ts[i] = -ts[i]!;
+  return ts;
+}
+
+/**
+ * Pass 1 for a stride-1 square convolution, without the blocks themselves: per block g in [start, end), G from
+ * the lag sums (gram-lags.ts; `lagParams` = [n, kh, n1, d1, g2h, top]), ‖B‖_F² = tr G into `fro[g]`, then the
+ * tridiagonal form and bracket of λ_max into `gs` and `aux` as in {@link gramTridiagRange}. The solve
+ * evaluates Bᴴ itself (circular-kernels.ts, from {@link adjointColumnSums}), so nothing else is stored.
+ *
+ * @example `gramLagTridiagRange(lagParams, lagSums, gs, aux, fro, 0, count)`
+ */
+export function gramLagTridiagRange(lagParams: Float64Array, lagSums: Float64Array, gs: Float64Array, aux: Float64Array, fro: Float64Array, start: number, end: number): void {
+  const n = lagParams[0]!, kh = lagParams[1]!, n1 = lagParams[2]!, d1 = lagParams[3]!, g2h = lagParams[4]!;
+  // WebAssembly: the lag sums travel into the kernels' memory once per call, (cos θ_a, sin θ_a) after them.
+  const wasm = gramKernels0(n);
+  const w = work(n, wasm ? lagSums.length + 2 * kh : 0);
+  const m = w.m;
+  const lOff = w.xOff, eOff = lOff + lagSums.length;
+  if (w.k !== null) m.set(lagSums, lOff);
+  const stride = lagSumsStride(n, kh);
+  const eLag = new Float64Array(2 * kh);
+  const AUX = gramAuxLength(n);
+  const br2 = new Float64Array(2);
+  for (let g = start; g < end; g++) {
+    if (w.k !== null) {
+      const g1 = Math.floor(g / g2h);
+      for (let a = 1; a < kh; a++) {
+        const th = (2 * Math.PI * ((((g1 * a * d1) % n1) + n1) % n1)) / n1;
+        m[eOff + 2 * a] = Math.cos(th);
+        m[eOff + 2 * a + 1] = Math.sin(th);
+      }
+      w.k.lagGram(n, kh, 8 * (lOff + (g - g1 * g2h) * stride), 8 * eOff, 8 * w.gR, 8 * w.gI);
+    } else gramFromLags(lagParams, lagSums, g, m, w.gR, w.gI, eLag);
+    let tr = 0;
+    for (let i = 0; i < n; i++) tr += m[w.gR + i * n + i]!;
+    fro[g] = tr;
+    tridiagBlock(w, gs, aux, g, AUX, br2);
   }
 }
 
@@ -515,6 +662,40 @@ function solveShifted(w: GramWork, z: Float64Array, off: number): void {
 }
 
 /**
+ * Sturm counts (as {@link sturmCount}) at up to four points xs[0 … na) at once, into cs: the four recurrences
+ * run in locals side by side (unused lanes repeat point 0), the same operations in the same order as one count.
+ */
+function sturmCounts4(n: number, aux: Float64Array, dOff: number, e2: Float64Array, xs: Float64Array, na: number, pivmin: number, cs: Int32Array): void {
+  const x0 = xs[0]!, x1 = na > 1 ? xs[1]! : x0, x2 = na > 2 ? xs[2]! : x0, x3 = na > 3 ? xs[3]! : x0;
+  const d0 = aux[dOff]!;
+  let q0 = d0 - x0, q1 = d0 - x1, q2 = d0 - x2, q3 = d0 - x3;
+  if (Math.abs(q0) < pivmin) q0 = -pivmin;
+  if (Math.abs(q1) < pivmin) q1 = -pivmin;
+  if (Math.abs(q2) < pivmin) q2 = -pivmin;
+  if (Math.abs(q3) < pivmin) q3 = -pivmin;
+  let c0 = q0 < 0 ? 1 : 0, c1 = q1 < 0 ? 1 : 0, c2 = q2 < 0 ? 1 : 0, c3 = q3 < 0 ? 1 : 0;
+  for (let i = 1; i < n; i++) {
+    const di = aux[dOff + i]!, ei = e2[i - 1]!;
+    q0 = di - x0 - ei / q0;
+    q1 = di - x1 - ei / q1;
+    q2 = di - x2 - ei / q2;
+    q3 = di - x3 - ei / q3;
+    if (Math.abs(q0) < pivmin) q0 = -pivmin;
+    if (Math.abs(q1) < pivmin) q1 = -pivmin;
+    if (Math.abs(q2) < pivmin) q2 = -pivmin;
+    if (Math.abs(q3) < pivmin) q3 = -pivmin;
+    if (q0 < 0) c0++;
+    if (q1 < 0) c1++;
+    if (q2 < 0) c2++;
+    if (q3 < 0) c3++;
+  }
+  cs[0] = c0;
+  if (na > 1) cs[1] = c1;
+  if (na > 2) cs[2] = c2;
+  if (na > 3) cs[3] = c3;
+}
+
+/**
  * The k smallest eigenpairs of T (block data in `aux`): eigenvalues by bisection into w.lam, orthonormal
  * eigenvectors by inverse iteration (re-orthogonalised against the earlier ones) into rows of w.z. Returns
  * false when an eigenvector fails its residual test ‖Tz − λz‖ ≤ 1e-10·‖T‖.
@@ -540,6 +721,30 @@ function smallEigenpairs(w: GramWork, aux: Float64Array, auxBase: number, k: num
   const e2 = w.e2;
   for (let sweep = 0; sweep < 200; sweep++) {
     let na = 0;
+    if (k <= 4) {
+      // Up to four counts cost about one (sturmCounts4): the distinct open brackets (equal ones are adjacent, the
+      // brackets being nested in t) share four points, each cut into equal parts (multisection).
+      let nd = 0;
+      for (let t = 0; t < k; t++) {
+        const mid = 0.5 * (lo[t]! + hi[t]!);
+        if (!(hi[t]! - lo[t]! > tol && mid > lo[t]! && mid < hi[t]!)) continue;
+        if (nd > 0 && lo[t] === lo[msD[nd - 1]!] && hi[t] === hi[msD[nd - 1]!]) continue;
+        msD[nd++] = t;
+      }
+      if (nd === 0) break;
+      const per = Math.floor(4 / nd), extra = 4 - per * nd;
+      for (let d = 0; d < nd; d++) {
+        const t = msD[d]!, parts = per + (d < extra ? 1 : 0) + 1, l = lo[t]!, h = hi[t]!;
+        for (let j = 1; j < parts; j++) {
+          const x = l + (h - l) * (j / parts);
+          if (x > l && x < h && (na === 0 || x !== xs[na - 1])) xs[na++] = x;
+        }
+      }
+      if (na === 0) break;
+      sturmCounts4(n, aux, dOff, e2, xs, na, gb.pivmin, cs);
+      narrowBrackets(xs, cs, na, lo, hi, k);
+      continue;
+    }
     for (let t = 0; t < k; t++) {
       const mid = 0.5 * (lo[t]! + hi[t]!);
       if (hi[t]! - lo[t]! > tol && mid > lo[t]! && mid < hi[t]!) xs[na++] = mid;
@@ -560,19 +765,27 @@ function smallEigenpairs(w: GramWork, aux: Float64Array, auxBase: number, k: num
         if (q < 0) cs[a] = cs[a]! + 1;
       }
     }
-    for (let a = 0; a < na; a++) {
-      const x = xs[a]!, c = cs[a]!;
-      for (let t = 0; t < k; t++) {
-        if (t < c) {
-          if (x < hi[t]!) hi[t] = x;
-        } else if (x > lo[t]!) lo[t] = x;
-      }
-    }
+    narrowBrackets(xs, cs, na, lo, hi, k);
   }
   for (let t = 0; t < k; t++) w.lam[t] = 0.5 * (lo[t]! + hi[t]!);
   const z = w.z;
   const sep = 1e3 * 2 ** -52 * norm;
   const tiny = 2 ** -52 * norm * 1e-3;
+  if (w.k !== null) {
+    // The inverse iteration below, in one WebAssembly call (invit) on copies in the pass-2 area of w.m: d, e,
+    // the shifts, the LU (ta … td, tin) and the vectors.
+    const m = w.m, b = w.eR;
+    const d = b, e = b + n, lam = b + 2 * n, ta = b + 3 * n, zz = b + 8 * n;
+    for (let i = 0; i < n; i++) {
+      m[d + i] = aux[dOff + i]!;
+      m[e + i] = aux[eOff + i]!;
+    }
+    for (let t = 0; t < k; t++) m[lam + t] = w.lam[t]!;
+    const ok = w.k.invit(n, k, 8 * d, 8 * e, 8 * lam, 8 * zz, 8 * ta, 8 * (ta + n), 8 * (ta + 2 * n), 8 * (ta + 3 * n), 8 * (ta + 4 * n), norm, sep, tiny);
+    for (let t = 0; t < k; t++) w.lam[t] = m[lam + t]!;
+    z.set(m.subarray(zz, zz + k * n));
+    return ok === 1;
+  }
   for (let t = 0; t < k; t++) {
     // Separate equal shifts inside a cluster slightly (as LAPACK's dstein) so that the solves differ.
     let lam = w.lam[t]!;
@@ -645,7 +858,7 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
       kOut[g] = k;
       continue;
     }
-    if (k > 0 && !smallEigenpairs(w, aux, auxBase, k, cut2)) {
+    if ((gramFaults.every > 0 && g % gramFaults.every === 0) || (k > 0 && !smallEigenpairs(w, aux, auxBase, k, cut2))) {
       kOut[g] = -1;
       continue;
     }
@@ -661,7 +874,17 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
         m[VI + t * n + i] = aux[phi + i]! * zt;
       }
     }
-    if (k > 0) {
+    const AR = w.eR, AI = AR + nn, MR = AR + 2 * nn, MI = AR + 3 * nn, FR = AR + 4 * nn, FI = AR + 5 * nn;
+    if (w.k !== null) {
+      // This block's slot of `gs` (G's lower triangle and the reflector tails) into the kernels' memory once:
+      // the tails for the back-transformation here, G for G̃ below.
+      m.set(gs.subarray(gsBase, gsBase + nn), MR);
+      m.set(gs.subarray(gsBase + nn, gsBase + 2 * nn), MI);
+      if (k > 0) {
+        for (let j = 0; j + 2 < n; j++) m[w.pR + j] = aux[auxBase + j]!;
+        w.k.backTransform(n, k, 8 * VR, 8 * VI, 8 * MR, 8 * MI, 8 * w.pR, 8 * uR, 8 * uI);
+      }
+    } else if (k > 0) {
       for (let j = n - 3; j >= 0; j--) {
         const tau = aux[auxBase + j]!;
         if (tau === 0) continue;
@@ -673,13 +896,11 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
           m[uR + i] = gs[ub + j + 1 + i]!;
           m[uI + i] = gs[ub + nn + j + 1 + i]!;
         }
-        if (w.k !== null) w.k.larf(len, k, 8 * n, 8 * (VR + j + 1), 8 * (VI + j + 1), 8 * uR, 8 * uI, tau);
-        else larfJs(m, len, k, n, VR + j + 1, VI + j + 1, uR, uI, tau);
+        larfJs(m, len, k, n, VR + j + 1, VI + j + 1, uR, uI, tau);
       }
     }
     // μ·V_dV_dᴴ and V_d(Λ_d + μ)⁻¹V_dᴴ by the block product (inner dimension k):
     // x[i][o] = Σ_t conj(v_t[o])·(c_t·v_t[i]) with the operands transposed to [i][t] rows.
-    const AR = w.eR, AI = AR + nn, MR = AR + 2 * nn, MI = AR + 3 * nn, FR = AR + 4 * nn, FI = AR + 5 * nn;
     const X1R = w.xR, X1I = w.xI, X2R = AR + 6 * nn, X2I = AR + 7 * nn;
     if (k > 0) {
       for (let t = 0; t < k; t++) w.sr[t] = 1 / (w.lam[t]! + mu);
@@ -688,16 +909,17 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
           const a = m[VR + t * n + i]!, b = m[VI + t * n + i]!, f = w.sr[t]!;
           m[AR + i * k + t] = a;
           m[AI + i * k + t] = -b;
-          m[MR + i * k + t] = mu * a;
-          m[MI + i * k + t] = mu * b;
+          if (w.k === null) {
+            m[MR + i * k + t] = mu * a;
+            m[MI + i * k + t] = mu * b;
+          }
           m[FR + i * k + t] = f * a;
           m[FI + i * k + t] = f * b;
         }
       }
-      if (w.k !== null) {
-        w.k.apply(k, n, n, 8 * AR, 8 * AI, 8 * MR, 8 * MI, 8 * X1R, 8 * X1I);
-        w.k.apply(k, n, n, 8 * AR, 8 * AI, 8 * FR, 8 * FI, 8 * X2R, 8 * X2I);
-      } else {
+      // (WebAssembly: μ·V_dV_dᴴ is summed inside hermFull below, on the lower triangle only.)
+      if (w.k !== null) w.k.apply(k, n, n, 8 * AR, 8 * AI, 8 * FR, 8 * FI, 8 * X2R, 8 * X2I);
+      else {
         applyJs(m, k, n, n, AR, AI, MR, MI, X1R, X1I);
         applyJs(m, k, n, n, AR, AI, FR, FI, X2R, X2I);
       }
@@ -705,7 +927,10 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
     // G̃ = G + μ·V_dV_dᴴ (full, from the lower triangles) into the Gauss–Jordan workspace, inverted there (G̃ is
     // Hermitian positive definite with κ ≤ 2/rtol²: partial pivoting is plenty).
     const ws = w.ws, ld = ws.ld, er = ws.re, ei = ws.im;
-    for (let i = 0; i < n; i++) {
+    if (w.k !== null) {
+      // G's lower triangle, copied to (MR, MI) above (the reflector tails there are ignored).
+      w.k.hermFull(n, 8 * n, 8 * MR, 8 * MI, k, mu, 8 * VR, 8 * VI, 8 * ld, ws.reOffset, ws.imOffset);
+    } else for (let i = 0; i < n; i++) {
       for (let j = 0; j <= i; j++) {
         let sr = gs[gsBase + i * n + j]!, si = i === j ? 0 : gs[gsBase + nn + i * n + j]!;
         if (k > 0) {
@@ -725,7 +950,12 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
     // The block is kept in two factors, applied one after the other by the solve (cheaper than forming their
     // product once the batch is small): Bᴴ over block g of `blocks` (written by pass 1) and scale·G_k⁺ over
     // block g of `gs`, with G_k⁺ = G̃⁻¹ − V_d·(Λ_d + μ)⁻¹·V_dᴴ (G̃⁻¹ maps each dropped v to v/(λ + μ)).
-    for (let i = 0; i < n; i++) {
+    if (w.k !== null) {
+      if (k === 0) m.fill(0, X2R, X2R + 2 * nn);
+      w.k.subScale(n, n, 8 * ld, ws.reOffset, ws.imOffset, 8 * n, 8 * X2R, 8 * X2I, scale);
+      gs.set(m.subarray(X2R, X2R + nn), gsBase);
+      gs.set(m.subarray(X2I, X2I + nn), gsBase + nn);
+    } else for (let i = 0; i < n; i++) {
       for (let o = 0; o < n; o++) {
         let a = er[i * ld + o]!, b = ei[i * ld + o]!;
         if (k > 0) {
@@ -737,5 +967,18 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
       }
     }
     kOut[g] = k;
+  }
+}
+
+/** Each count c = #{λ < x} at a point x narrows the brackets [lo, hi] of the k smallest eigenvalues: λ_t < x for t < c, else ≥ x. */
+function narrowBrackets(xs: ArrayLike<number>, cs: ArrayLike<number>, na: number, lo: Float64Array, hi: Float64Array, k: number): void {
+  for (let a = 0; a < na; a++) {
+    const x = xs[a]!;
+    const c = cs[a]!;
+    for (let t = 0; t < k; t++) {
+      if (t < c) {
+        if (x < hi[t]!) hi[t] = x;
+      } else if (x > lo[t]!) lo[t] = x;
+    }
   }
 }

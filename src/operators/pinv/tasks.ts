@@ -5,7 +5,7 @@
  */
 import { registerTask, type TaskArg } from '../../parallel/tasks.js';
 import { applyBlocks, assembleRange, blockSpectrum, factorRange } from './circular-kernels.js';
-import { gramPinvRange, gramTridiagRange } from './gram-truncated.js';
+import { gramLagTridiagRange, gramPinvRange, gramTridiagRange } from './gram-truncated.js';
 
 registerTask('convPinvBlocks', (args: readonly TaskArg[], start: number, end: number) => {
   blockSpectrum(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, start, end);
@@ -16,7 +16,7 @@ registerTask('convPinvAssemble', (args: readonly TaskArg[], start: number, end: 
 });
 
 registerTask('convPinvApply', (args: readonly TaskArg[], start: number, end: number) => {
-  applyBlocks(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as number, start, end, args[5] as Float64Array | undefined);
+  applyBlocks(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as number, start, end, args[5] as Float64Array | undefined, args[6] as Float64Array | undefined);
 });
 
 registerTask('convPinvFactor', (args: readonly TaskArg[], start: number, end: number) => {
@@ -36,9 +36,13 @@ registerTask('convPinvFactor', (args: readonly TaskArg[], start: number, end: nu
 });
 
 registerTask('convPinvGramTridiag', (args: readonly TaskArg[], start: number, end: number) => {
-  gramTridiagRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, start, end);
+  gramTridiagRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, start, end, args[4] as Float64Array | undefined, args[5] as Float64Array | undefined);
 });
 
 registerTask('convPinvGramSolve', (args: readonly TaskArg[], start: number, end: number) => {
   gramPinvRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as Float64Array, args[5] as Int32Array, start, end);
+});
+
+registerTask('convPinvGramLagTridiag', (args: readonly TaskArg[], start: number, end: number) => {
+  gramLagTridiagRange(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as Float64Array, start, end);
 });
