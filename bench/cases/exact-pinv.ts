@@ -23,6 +23,9 @@ function valid(c: number, n: number) {
   return { w, y, inShape: [c, n, n] };
 }
 
+/** Run after every other module (bench/run.ts): the c = 32 factorisations leave gigabytes behind that slow later cases. */
+export const runLast = true;
+
 export const cases: BenchCase[] = [
   {
     name: "exact pinv 'valid' c=8 64x64 (factor + solve) float64",
