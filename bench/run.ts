@@ -54,7 +54,8 @@ async function loadCases(filters: readonly string[]): Promise<BenchCase[]> {
       continue;
     }
     // Modules that leave the process heavy (gigabytes of shared memory, grown WebAssembly memories) run after
-    // all others: measured, they slowed every later case (irfftn 127 → 390 ms, batched svd 645 → 914 ms).
+    // all others, so that no later case runs in their wake. (A precaution: it did not explain the slower irfftn
+    // of full runs — 390 ms before the move, 408 after, 124–146 ms alone; see the session notes.)
     (mod.runLast === true ? last : all).push(...mod.cases);
   }
   all.push(...last);

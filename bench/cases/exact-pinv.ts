@@ -23,7 +23,7 @@ function valid(c: number, n: number) {
   return { w, y, inShape: [c, n, n] };
 }
 
-/** Run after every other module (bench/run.ts): the c = 32 factorisations leave gigabytes behind that slow later cases. */
+/** Run after every other module (bench/run.ts): the c = 32 factorisations leave gigabytes of memory behind. */
 export const runLast = true;
 
 export const cases: BenchCase[] = [
