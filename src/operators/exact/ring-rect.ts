@@ -545,7 +545,12 @@ export class RingRectFactor {
     fft2Lanes(ib, M1, M2, cp, -1, { tmp: this.tmp.subarray(0, ib.length) });
     const MM = M1 * M2;
     const g = wide ? co : cp;
+    // The fields are real and so are the polyphase kernels: the result at −f is the conjugate of that at f,
+    // so one ±f pair costs one set of products.
     for (let f = 0; f < MM; f++) {
+      const f1 = (f / M2) | 0;
+      const fp = ((M1 - f1) % M1) * M2 + ((M2 - (f - f1 * M2)) % M2);
+      if (fp < f) continue;
       const oo = 2 * f * co;
       const io = 2 * f * cp;
       const cOff = 2 * f * co * cp;
@@ -560,6 +565,10 @@ export class RingRectFactor {
         complexMatVec(C, cOff, co, cp, true, ob, oo, vi, 0, ib, io);
         complexMatVec(G, gOff, g, g, false, vi, 0, ib, io, null, 0);
         complexMatVec(C, cOff, co, cp, false, ib, io, ob, oo, null, 0);
+      }
+      if (fp !== f) {
+        conjugateInto(ob, oo, 2 * fp * co, co);
+        conjugateInto(ib, io, 2 * fp * cp, cp);
       }
     }
     fft2Lanes(ob, M1, M2, co, 1, { tmp: this.tmp.subarray(0, ob.length) });
@@ -800,5 +809,13 @@ function complexMatVec(
     }
     out[oOff + 2 * i] = sr;
     out[oOff + 2 * i + 1] = sm;
+  }
+}
+
+/** a[to + …] = conj(a[from + …]) for `count` interleaved complex entries. */
+function conjugateInto(a: Float64Array, from: number, to: number, count: number): void {
+  for (let j = 0; j < 2 * count; j += 2) {
+    a[to + j] = a[from + j]!;
+    a[to + j + 1] = -a[from + j + 1]!;
   }
 }
