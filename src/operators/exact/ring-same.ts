@@ -19,6 +19,7 @@
  * Internal grids are channel-innermost `[N1][N2][c]` complex; public arrays are PyTorch's `[c][n1][n2]`.
  */
 import { fft2Lanes } from './fft2-lanes.js';
+import { complexGaussJordan, type ComplexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
 import { luBlockedReal, luBlockedSolve, luBlockedSolveTransposed } from '../../linalg/kernels/lu-blocked.js';
 import { allocShared } from '../../parallel/pool.js';
 import { conv2d as nnConv2d } from '../../nn/conv2d.js';
@@ -142,7 +143,8 @@ export class RingSameFactor {
     const w = new Float64Array(2 * c);
     const z = new Float64Array(2 * c);
     this.cinv = new Float64Array(2 * NN * cc);
-    const work = new Float64Array(4 * cc);
+    // Per-frequency inverses on the library's complex Gauss–Jordan workspace (WebAssembly SIMD, JS fallback).
+    const gj = complexGaussJordan(c, 3);
     for (let f = 0; f < NN; f++) {
       const g = partner(f);
       if (g < f) continue;
@@ -163,7 +165,7 @@ export class RingSameFactor {
         }
       // ‖C‖ by power iteration per frequency on ĈᴴĈ (a slight under-estimate at worst).
       normC = Math.max(normC, powerNorm(ch, 0, c, v, w, z));
-      if (!cinvert(ch, 0, c, this.cinv, 2 * f * cc, work)) this.singular = true;
+      if (!invertBlock(ch, c, gj, this.cinv, 2 * f * cc)) this.singular = true;
       if (g !== f) for (let e = 0; e < 2 * cc; e += 2) {
         this.cinv[2 * g * cc + e] = this.cinv[2 * f * cc + e]!;
         this.cinv[2 * g * cc + e + 1] = -this.cinv[2 * f * cc + e + 1]!;
@@ -532,68 +534,26 @@ function powerNorm(M: Float64Array, off: number, c: number, v: Float64Array, w: 
   return s;
 }
 
-/** Inverse of the c×c complex matrix at `src[off]` into `dst[dOff]` by Gauss–Jordan with partial pivoting; false when singular. */
-function cinvert(src: Float64Array, off: number, c: number, dst: Float64Array, dOff: number, work: Float64Array): boolean {
-  const a = work; // [c][2c] complex augmented
-  const w2 = 2 * c;
-  a.fill(0, 0, 2 * c * w2);
+/**
+ * Inverse of the c×c complex matrix `src` (interleaved) into `dst[dOff]` through the Gauss–Jordan workspace;
+ * false (and zeros written) when a pivot falls below 1e-14 of the largest entry's modulus.
+ */
+function invertBlock(src: Float64Array, c: number, gj: ComplexGaussJordan, dst: Float64Array, dOff: number): boolean {
+  const { re, im, ld } = gj;
   let scale = 0;
   for (let i = 0; i < c; i++)
     for (let j = 0; j < c; j++) {
-      a[2 * (i * w2 + j)] = src[off + 2 * (i * c + j)]!;
-      a[2 * (i * w2 + j) + 1] = src[off + 2 * (i * c + j) + 1]!;
-      scale = Math.max(scale, Math.hypot(a[2 * (i * w2 + j)]!, a[2 * (i * w2 + j) + 1]!));
+      const a = src[2 * (i * c + j)]!;
+      const b = src[2 * (i * c + j) + 1]!;
+      re[i * ld + j] = a;
+      im[i * ld + j] = b;
+      scale = Math.max(scale, Math.hypot(a, b));
     }
-  for (let i = 0; i < c; i++) a[2 * (i * w2 + c + i)] = 1;
-  let ok = true;
-  for (let k = 0; k < c; k++) {
-    let p = k;
-    let best = -1;
-    for (let i = k; i < c; i++) {
-      const m = Math.hypot(a[2 * (i * w2 + k)]!, a[2 * (i * w2 + k) + 1]!);
-      if (m > best) {
-        best = m;
-        p = i;
-      }
-    }
-    if (!(best > 1e-14 * scale)) {
-      ok = false;
-      break;
-    }
-    if (p !== k)
-      for (let j = 0; j < 2 * w2; j++) {
-        const t = a[2 * k * w2 + j]!;
-        a[2 * k * w2 + j] = a[2 * p * w2 + j]!;
-        a[2 * p * w2 + j] = t;
-      }
-    const pr = a[2 * (k * w2 + k)]!;
-    const pi = a[2 * (k * w2 + k) + 1]!;
-    const den = pr * pr + pi * pi;
-    const ir = pr / den;
-    const ii = -pi / den;
-    for (let j = 0; j < w2; j++) {
-      const xr = a[2 * (k * w2 + j)]!;
-      const xi = a[2 * (k * w2 + j) + 1]!;
-      a[2 * (k * w2 + j)] = xr * ir - xi * ii;
-      a[2 * (k * w2 + j) + 1] = xr * ii + xi * ir;
-    }
-    for (let i = 0; i < c; i++) {
-      if (i === k) continue;
-      const fr = a[2 * (i * w2 + k)]!;
-      const fi = a[2 * (i * w2 + k) + 1]!;
-      if (fr === 0 && fi === 0) continue;
-      for (let j = 0; j < w2; j++) {
-        const xr = a[2 * (k * w2 + j)]!;
-        const xi = a[2 * (k * w2 + j) + 1]!;
-        a[2 * (i * w2 + j)] = a[2 * (i * w2 + j)]! - (fr * xr - fi * xi);
-        a[2 * (i * w2 + j) + 1] = a[2 * (i * w2 + j) + 1]! - (fr * xi + fi * xr);
-      }
-    }
-  }
+  const ok = scale > 0 && gj.invert(1e-14 * scale);
   for (let i = 0; i < c; i++)
     for (let j = 0; j < c; j++) {
-      dst[dOff + 2 * (i * c + j)] = ok ? a[2 * (i * w2 + c + j)]! : 0;
-      dst[dOff + 2 * (i * c + j) + 1] = ok ? a[2 * (i * w2 + c + j) + 1]! : 0;
+      dst[dOff + 2 * (i * c + j)] = ok ? gj.re[i * ld + j]! : 0;
+      dst[dOff + 2 * (i * c + j) + 1] = ok ? gj.im[i * ld + j]! : 0;
     }
   return ok;
 }
