@@ -9,18 +9,10 @@ import { gemmWasmAvailable } from '../../src/linalg/kernels/gemm-wasm.js';
 import { matmul } from '../../src/tensor/matmul.js';
 import { randn } from '../../src/tensor/random.js';
 import { wasmDisabled } from '../../src/wasm/load.js';
+import { withoutWasm } from '../wasm/helpers.js';
 
-const g = globalThis as { ADJOINT_NO_WASM?: boolean };
 const kernelTest = { skip: wasmDisabled() ? 'ADJOINT_NO_WASM=1' : false };
 
-function withoutWasm<T>(f: () => T): T {
-  g.ADJOINT_NO_WASM = true;
-  try {
-    return f();
-  } finally {
-    delete g.ADJOINT_NO_WASM;
-  }
-}
 
 let seed = 987654;
 function rnd(): number {

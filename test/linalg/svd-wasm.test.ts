@@ -12,25 +12,16 @@ import { svdArena, svdKernelsFor } from '../../src/linalg/kernels/svd-wasm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { wasmDisabled } from '../../src/wasm/load.js';
 import { ct, diagM, fro, mat, mul, orthoErr, randT, sub } from './spectral-helpers.js';
+import { withoutWasm } from '../wasm/helpers.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/svd_wasm.json', import.meta.url), 'utf8')) as Record<
   string,
   { m: number; n: number; complex: boolean; seed: number; s: number[] }
 >;
 const EPS = 2 ** -52;
-const g = globalThis as { ADJOINT_NO_WASM?: boolean };
 /** The kernel-level comparisons need the SIMD path: skipped when the whole run disables it (ADJOINT_NO_WASM=1). */
 const kernelTest = { skip: wasmDisabled() ? 'ADJOINT_NO_WASM=1' : false };
 
-/** Runs `f` with the WebAssembly kernels disabled. */
-function withoutWasm<T>(f: () => T): T {
-  g.ADJOINT_NO_WASM = true;
-  try {
-    return f();
-  } finally {
-    delete g.ADJOINT_NO_WASM;
-  }
-}
 
 let seed = 12345;
 function rnd(): number {

@@ -11,20 +11,11 @@ import { convPinv } from '../../src/operators/conv2d-pinv.js';
 import { toFloat64 } from '../../src/operators/linear-operator.js';
 import { CircularPinv } from '../../src/operators/pinv/circular-fft.js';
 import { wasmDisabled } from '../../src/wasm/load.js';
+import { withoutWasm } from '../wasm/helpers.js';
 
-const flag = globalThis as { ADJOINT_NO_WASM?: boolean };
 /** The run itself disables WebAssembly (ADJOINT_NO_WASM=1): both sides then take the JS path. */
 const envNoWasm = wasmDisabled();
 
-/** Runs `fn` with the WebAssembly kernels disabled. */
-function withoutWasm<T>(fn: () => T): T {
-  flag.ADJOINT_NO_WASM = true;
-  try {
-    return fn();
-  } finally {
-    delete flag.ADJOINT_NO_WASM;
-  }
-}
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -11,6 +11,7 @@ import { wasmDisabled } from '../../src/wasm/load.js';
 import { conv2d } from '../../src/operators/conv2d.js';
 import { pinv } from '../../src/linalg/index.js';
 import { randn } from '../../src/tensor/random.js';
+import { withoutWasm } from '../wasm/helpers.js';
 
 const norm = (a: Float64Array): number => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
 const relDiff = (a: Float64Array, b: Float64Array): number => norm(a.map((v, i) => v - b[i]!)) / Math.max(norm(b), 1e-300);
@@ -129,18 +130,6 @@ test('SIMD products of an inverse from invertHermitianPd equal the JS ones bitwi
   assert.deepEqual(Array.from(yw), Array.from(js));
 });
 
-/** Runs `fn` with the WebAssembly kernels disabled. */
-function withoutWasm<T>(fn: () => T): T {
-  const g = globalThis as { ADJOINT_NO_WASM?: boolean };
-  const old = g.ADJOINT_NO_WASM;
-  g.ADJOINT_NO_WASM = true;
-  try {
-    return fn();
-  } finally {
-    if (old === undefined) delete g.ADJOINT_NO_WASM;
-    else g.ADJOINT_NO_WASM = old;
-  }
-}
 
 for (const { c, n, s, batch } of [
   { c: 3, n: 12, s: 1, batch: 1 }, // odd channel count: an odd lane in the packed FFT

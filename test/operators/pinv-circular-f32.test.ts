@@ -17,18 +17,10 @@ import { adjointColumnSums, applyJs, gramAuxLength, gramFaults, gramLagTridiagRa
 import { compileWasm, wasmDisabled } from '../../src/wasm/load.js';
 import { WASM_BASE64 as BLOCK_WASM } from '../../src/operators/pinv/circular-block.wasm.js';
 import { relErr as rel } from './dense-helpers.js';
+import { withoutWasm } from '../wasm/helpers.js';
 
-const flag = globalThis as { ADJOINT_NO_WASM?: boolean };
 const envNoWasm = wasmDisabled();
 
-function withoutWasm<T>(fn: () => T): T {
-  flag.ADJOINT_NO_WASM = true;
-  try {
-    return fn();
-  } finally {
-    delete flag.ADJOINT_NO_WASM;
-  }
-}
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
