@@ -12,20 +12,10 @@ import { randn } from '../../src/tensor/random.js';
 import type { DType } from '../../src/tensor/dtype.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { refConv2d, relErr } from './conv-reference.js';
-
-const g = globalThis as { ADJOINT_NO_WASM?: boolean };
+import { withoutWasm } from '../wasm/helpers.js';
 
 /** `fn()` computed with the JS kernel (wasm disabled on this thread). */
-function jsOnly<T>(fn: () => T): T {
-  const had = g.ADJOINT_NO_WASM;
-  g.ADJOINT_NO_WASM = true;
-  try {
-    return fn();
-  } finally {
-    if (had === undefined) delete g.ADJOINT_NO_WASM;
-    else g.ADJOINT_NO_WASM = had;
-  }
-}
+const jsOnly = withoutWasm;
 
 function assertBitwise(got: Tensor, want: Tensor, what: string): void {
   assert.deepEqual(got.shape, want.shape, `${what}: shape`);
