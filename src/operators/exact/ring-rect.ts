@@ -26,7 +26,8 @@
  * Internal grids are channel-innermost `[M1][M2][lanes]` complex; public arrays are PyTorch's `[c][n1][n2]`.
  */
 import { fft2Lanes } from './fft2-lanes.js';
-import { gram, hermitianInverseInPlace, hermitianLambdaMax, polyphaseSymbol, type PolyphaseGeometry } from './ring-rect-blocks.js';
+import { gram, hermitianLambdaMax, invertBlock, polyphaseSymbol, type PolyphaseGeometry } from './torus-blocks.js';
+import { complexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
 import { luBlockedReal, luBlockedSolve } from '../../linalg/kernels/lu-blocked.js';
 import { allocShared } from '../../parallel/pool.js';
 
@@ -257,6 +258,7 @@ export class RingRectFactor {
     for (let f = 0; f < MM; f++) {
       polyphaseSymbol(spec.weight, pg, Math.floor(f / M2), f % M2, this.chat, 2 * f * co * cp);
       gmax = Math.max(gmax, gram(this.chat, 2 * f * co * cp, co, cp, wide, gs));
+      this.gi.set(gs, 2 * f * g * g);
       const sigma = Math.sqrt(hermitianLambdaMax(gs, g, v, w));
       if (sigma > normC) {
         normC = sigma;
@@ -265,11 +267,8 @@ export class RingRectFactor {
       }
     }
     // Ĝ(f)⁻¹. A pivot below 1e-14·max‖Ĉ‖² (cond(Ĉ(f)) ≳ 1e7) leaves no exact answer in float64.
-    for (let f = 0; f < MM; f++) {
-      gram(this.chat, 2 * f * co * cp, co, cp, wide, gs);
-      this.gi.set(gs, 2 * f * g * g);
-      if (hermitianInverseInPlace(this.gi, 2 * f * g * g, g, 1e-14 * gmax) < 0) this.singular = true;
-    }
+    const gj = complexGaussJordan(g, 3);
+    for (let f = 0; f < MM; f++) if (!invertBlock(this.gi, 2 * f * g * g, g, gj, this.gi, 2 * f * g * g, 1e-14 * gmax)) this.singular = true;
     // Rings and maps. Output grid index p = g1·M2 + g2; input torus pixel (P1, P2) is lane (c·s1 + P1 % s1)·s2
     // + P2 % s2 at grid index ⌊P1/s1⌋·M2 + ⌊P2/s2⌋.
     const outR: number[] = [];

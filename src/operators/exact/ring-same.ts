@@ -19,7 +19,8 @@
  * Internal grids are channel-innermost `[N1][N2][c]` complex; public arrays are PyTorch's `[c][n1][n2]`.
  */
 import { fft2Lanes } from './fft2-lanes.js';
-import { complexGaussJordan, type ComplexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
+import { complexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
+import { gram, hermitianLambdaMax, invertBlock, polyphaseSymbol } from './torus-blocks.js';
 import { luBlockedReal, luBlockedSolve, luBlockedSolveTransposed } from '../../linalg/kernels/lu-blocked.js';
 import { allocShared } from '../../parallel/pool.js';
 import { conv2d as nnConv2d } from '../../nn/conv2d.js';
@@ -136,36 +137,23 @@ export class RingSameFactor {
     // The kernel is real, so Ĉ(−f) = conj Ĉ(f): only the frequencies that come first in their ±f pair are
     // built, measured and inverted, and Ĉ(−f)⁻¹ is copied as a conjugate.
     const cc = c * c;
-    const partner = (f: number): number => ((N1 - Math.floor(f / N2)) % N1) * N2 + ((N2 - (f % N2)) % N2);
+    const pg = { co: c, ci: c, kh, kw, d1, d2, s1: 1, s2: 1, M1: N1, M2: N2 };
     const ch = new Float64Array(2 * cc);
+    const gram0 = new Float64Array(2 * cc);
     let normC = 0;
     const v = new Float64Array(2 * c);
     const w = new Float64Array(2 * c);
-    const z = new Float64Array(2 * c);
     this.cinv = new Float64Array(2 * NN * cc);
     // Per-frequency inverses on the library's complex Gauss–Jordan workspace (WebAssembly SIMD, JS fallback).
     const gj = complexGaussJordan(c, 3);
     for (let f = 0; f < NN; f++) {
-      const g = partner(f);
+      const g = this.partner(f);
       if (g < f) continue;
-      const f1 = Math.floor(f / N2);
-      const f2 = f % N2;
-      ch.fill(0);
-      for (let u = 0; u < kh; u++)
-        for (let vv = 0; vv < kw; vv++) {
-          const ang = 2 * Math.PI * (((f1 * d1 * u) % N1) / N1 + ((f2 * d2 * vv) % N2) / N2);
-          const er = Math.cos(ang);
-          const ei = Math.sin(ang);
-          for (let o = 0; o < c; o++)
-            for (let i = 0; i < c; i++) {
-              const wv = weight[((o * c + i) * kh + u) * kw + vv]!;
-              ch[2 * (o * c + i)] += wv * er;
-              ch[2 * (o * c + i) + 1] += wv * ei;
-            }
-        }
-      // ‖C‖ by power iteration per frequency on ĈᴴĈ (a slight under-estimate at worst).
-      normC = Math.max(normC, powerNorm(ch, 0, c, v, w, z));
-      if (!invertBlock(ch, c, gj, this.cinv, 2 * f * cc)) this.singular = true;
+      polyphaseSymbol(weight, pg, Math.floor(f / N2), f % N2, ch, 0);
+      // ‖C‖: power steps on ĈᴴĈ per frequency (a slight under-estimate at worst; it only scales the estimate).
+      gram(ch, 0, c, c, false, gram0);
+      normC = Math.max(normC, Math.sqrt(hermitianLambdaMax(gram0, c, v, w, 12)));
+      if (!invertBlock(ch, 0, c, gj, this.cinv, 2 * f * cc)) this.singular = true;
       if (g !== f) for (let e = 0; e < 2 * cc; e += 2) {
         this.cinv[2 * g * cc + e] = this.cinv[2 * f * cc + e]!;
         this.cinv[2 * g * cc + e + 1] = -this.cinv[2 * f * cc + e + 1]!;
@@ -486,76 +474,6 @@ function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
-}
-
-/** σ_max of the c×c complex matrix at `off` by 12 power steps on MᴴM (a lower bound within a few per cent: it only scales the condition estimate). */
-function powerNorm(M: Float64Array, off: number, c: number, v: Float64Array, w: Float64Array, z: Float64Array): number {
-  for (let i = 0; i < c; i++) {
-    v[2 * i] = 1 + 0.1 * Math.sin(1 + i);
-    v[2 * i + 1] = 0.05 * Math.cos(3 * i);
-  }
-  let s = 0;
-  for (let it = 0; it < 12; it++) {
-    let nv = 0;
-    for (let i = 0; i < 2 * c; i++) nv += v[i]! * v[i]!;
-    nv = Math.sqrt(nv);
-    if (nv === 0) return 0;
-    for (let i = 0; i < 2 * c; i++) v[i] = v[i]! / nv;
-    // w = M v, z = Mᴴ w
-    for (let a = 0; a < c; a++) {
-      let sr = 0;
-      let si = 0;
-      for (let b = 0; b < c; b++) {
-        const mr = M[off + 2 * (a * c + b)]!;
-        const mi = M[off + 2 * (a * c + b) + 1]!;
-        sr += mr * v[2 * b]! - mi * v[2 * b + 1]!;
-        si += mr * v[2 * b + 1]! + mi * v[2 * b]!;
-      }
-      w[2 * a] = sr;
-      w[2 * a + 1] = si;
-    }
-    let nw = 0;
-    for (let i = 0; i < 2 * c; i++) nw += w[i]! * w[i]!;
-    s = Math.max(s, Math.sqrt(nw));
-    for (let b = 0; b < c; b++) {
-      let sr = 0;
-      let si = 0;
-      for (let a = 0; a < c; a++) {
-        const mr = M[off + 2 * (a * c + b)]!;
-        const mi = -M[off + 2 * (a * c + b) + 1]!;
-        sr += mr * w[2 * a]! - mi * w[2 * a + 1]!;
-        si += mr * w[2 * a + 1]! + mi * w[2 * a]!;
-      }
-      z[2 * b] = sr;
-      z[2 * b + 1] = si;
-    }
-    v.set(z);
-  }
-  return s;
-}
-
-/**
- * Inverse of the c×c complex matrix `src` (interleaved) into `dst[dOff]` through the Gauss–Jordan workspace;
- * false (and zeros written) when a pivot falls below 1e-14 of the largest entry's modulus.
- */
-function invertBlock(src: Float64Array, c: number, gj: ComplexGaussJordan, dst: Float64Array, dOff: number): boolean {
-  const { re, im, ld } = gj;
-  let scale = 0;
-  for (let i = 0; i < c; i++)
-    for (let j = 0; j < c; j++) {
-      const a = src[2 * (i * c + j)]!;
-      const b = src[2 * (i * c + j) + 1]!;
-      re[i * ld + j] = a;
-      im[i * ld + j] = b;
-      scale = Math.max(scale, Math.hypot(a, b));
-    }
-  const ok = scale > 0 && gj.invert(1e-14 * scale);
-  for (let i = 0; i < c; i++)
-    for (let j = 0; j < c; j++) {
-      dst[dOff + 2 * (i * c + j)] = ok ? gj.re[i * ld + j]! : 0;
-      dst[dOff + 2 * (i * c + j) + 1] = ok ? gj.im[i * ld + j]! : 0;
-    }
-  return ok;
 }
 
 /** The in-range index that logical index i copies under reflect or replicate padding (i itself when in range). */

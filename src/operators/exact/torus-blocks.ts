@@ -1,8 +1,10 @@
 /**
- * Per-frequency kernels of the rectangular ring solver (ring-rect.ts): the polyphase symbol Ĉ(f) of a strided,
- * dilated cross-correlation on a torus, the in-place inverse of a small Hermitian positive definite matrix,
- * and ‖Ĉ(f)‖ by power iteration. Complex matrices are row-major, interleaved re/im, at an offset.
+ * Per-frequency kernels of the ring solvers (ring-same.ts, ring-rect.ts): the polyphase symbol Ĉ(f) of a
+ * strided, dilated cross-correlation on a torus, Gram matrices, their largest eigenvalue by power iteration
+ * (‖Ĉ(f)‖²), and small inverses through the library's complex Gauss–Jordan workspace. Complex matrices are
+ * row-major, interleaved re/im, at an offset.
  */
+import type { ComplexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
 
 /** Geometry of one polyphase symbol evaluation. @example `{ co: 2, ci: 2, kh: 3, kw: 3, d1: 1, d2: 1, s1: 2, s2: 2, M1: 5, M2: 5 }` */
 export interface PolyphaseGeometry {
@@ -54,50 +56,30 @@ export function polyphaseSymbol(weight: Float64Array, g: PolyphaseGeometry, f1: 
 }
 
 /**
- * Inverts the n×n Hermitian positive definite complex matrix at `a[off]` in place by Gauss–Jordan without
- * pivoting (stable for HPD: the pivots are the D of A = LDLᴴ, all positive). Returns the smallest pivot, or
- * −1 when a pivot is ≤ `tiny` (then `a` is left partly reduced: the caller must treat the matrix as singular).
+ * Inverse of the n×n complex matrix at `src[sOff]` into `dst[dOff]` (both interleaved, may be the same place)
+ * through a Gauss–Jordan workspace of order n. False, with zeros written, when a pivot falls below
+ * `minPivot` (default: 1e-14 of the largest entry's modulus).
  *
- * @example `const minPivot = hermitianInverseInPlace(g, 0, 2, 1e-14 * scale)`
+ * @example `invertBlock(g, 0, 2, complexGaussJordan(2, 3), gi, 0, 1e-14 * gmax)`
  */
-export function hermitianInverseInPlace(a: Float64Array, off: number, n: number, tiny: number): number {
-  let minPiv = Infinity;
-  for (let k = 0; k < n; k++) {
-    const kk = off + 2 * (k * n + k);
-    const pr = a[kk]!;
-    const pi = a[kk + 1]!;
-    // For HPD input the pivot is real; its imaginary part is rounding noise.
-    if (!(pr > tiny)) return -1;
-    minPiv = Math.min(minPiv, pr);
-    const den = pr * pr + pi * pi;
-    const ir = pr / den;
-    const ii = -pi / den;
-    a[kk] = 1;
-    a[kk + 1] = 0;
-    const rk = off + 2 * k * n;
+export function invertBlock(src: Float64Array, sOff: number, n: number, gj: ComplexGaussJordan, dst: Float64Array, dOff: number, minPivot?: number): boolean {
+  const { re, im, ld } = gj;
+  let scale = 0;
+  for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
-      const xr = a[rk + 2 * j]!;
-      const xi = a[rk + 2 * j + 1]!;
-      a[rk + 2 * j] = xr * ir - xi * ii;
-      a[rk + 2 * j + 1] = xr * ii + xi * ir;
+      const a = src[sOff + 2 * (i * n + j)]!;
+      const b = src[sOff + 2 * (i * n + j) + 1]!;
+      re[i * ld + j] = a;
+      im[i * ld + j] = b;
+      scale = Math.max(scale, Math.hypot(a, b));
     }
-    for (let i = 0; i < n; i++) {
-      if (i === k) continue;
-      const ri = off + 2 * i * n;
-      const fr = a[ri + 2 * k]!;
-      const fi = a[ri + 2 * k + 1]!;
-      if (fr === 0 && fi === 0) continue;
-      a[ri + 2 * k] = 0;
-      a[ri + 2 * k + 1] = 0;
-      for (let j = 0; j < n; j++) {
-        const xr = a[rk + 2 * j]!;
-        const xi = a[rk + 2 * j + 1]!;
-        a[ri + 2 * j] = a[ri + 2 * j]! - (fr * xr - fi * xi);
-        a[ri + 2 * j + 1] = a[ri + 2 * j + 1]! - (fr * xi + fi * xr);
-      }
+  const ok = scale > 0 && gj.invert(minPivot ?? 1e-14 * scale);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      dst[dOff + 2 * (i * n + j)] = ok ? gj.re[i * ld + j]! : 0;
+      dst[dOff + 2 * (i * n + j) + 1] = ok ? gj.im[i * ld + j]! : 0;
     }
-  }
-  return minPiv;
+  return ok;
 }
 
 /**
@@ -144,18 +126,18 @@ export function gram(m: Float64Array, off: number, r: number, c: number, wide: b
 }
 
 /**
- * Largest eigenvalue of the n×n Hermitian positive semidefinite `h` (from index 0) by 30 power steps: for a
- * Gram matrix, σ_max² of its factor (a slight under-estimate at worst). `v`, `w`: scratch of 2n.
+ * Largest eigenvalue of the n×n Hermitian positive semidefinite `h` (from index 0) by `steps` power steps:
+ * for a Gram matrix, σ_max² of its factor (a slight under-estimate at worst). `v`, `w`: scratch of 2n.
  *
  * @example `Math.sqrt(hermitianLambdaMax(g, 2, v, w)) // ‖Ĉ(f)‖`
  */
-export function hermitianLambdaMax(h: Float64Array, n: number, v: Float64Array, w: Float64Array): number {
+export function hermitianLambdaMax(h: Float64Array, n: number, v: Float64Array, w: Float64Array, steps = 30): number {
   for (let i = 0; i < n; i++) {
     v[2 * i] = 1 + 0.1 * Math.sin(1 + i);
     v[2 * i + 1] = 0.05 * Math.cos(3 * i);
   }
   let lam = 0;
-  for (let it = 0; it < 30; it++) {
+  for (let it = 0; it < steps; it++) {
     let nv = 0;
     for (let i = 0; i < 2 * n; i++) nv += v[i]! * v[i]!;
     nv = Math.sqrt(nv);
