@@ -26,7 +26,8 @@
  * Internal grids are channel-innermost `[M1][M2][lanes]` complex; public arrays are PyTorch's `[c][n1][n2]`.
  */
 import { fft2Lanes } from './fft2-lanes.js';
-import { gram, hermitianLambdaMax, invertBlock, polyphaseSymbol, type PolyphaseGeometry } from './torus-blocks.js';
+import { gram, invertBlock, polyphaseSymbol, type PolyphaseGeometry } from './torus-blocks.js';
+import { powerLambdaMax } from './hermitian-kernel.js';
 import { complexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
 import { luBlockedReal, luBlockedSolve } from '../../linalg/kernels/lu-blocked.js';
 import { allocShared } from '../../parallel/pool.js';
@@ -259,7 +260,7 @@ export class RingRectFactor {
       polyphaseSymbol(spec.weight, pg, Math.floor(f / M2), f % M2, this.chat, 2 * f * co * cp);
       gmax = Math.max(gmax, gram(this.chat, 2 * f * co * cp, co, cp, wide, gs));
       this.gi.set(gs, 2 * f * g * g);
-      const sigma = Math.sqrt(hermitianLambdaMax(gs, g, v, w));
+      const sigma = Math.sqrt(powerLambdaMax(gs, 0, g, 30, v, w));
       if (sigma > normC) {
         normC = sigma;
         fTop = f;

@@ -20,7 +20,8 @@
  */
 import { fft2Lanes } from './fft2-lanes.js';
 import { complexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
-import { gram, hermitianLambdaMax, invertBlock, polyphaseSymbol } from './torus-blocks.js';
+import { gram, invertBlock, polyphaseSymbol } from './torus-blocks.js';
+import { powerLambdaMax } from './hermitian-kernel.js';
 import { luBlockedReal, luBlockedSolve, luBlockedSolveTransposed } from '../../linalg/kernels/lu-blocked.js';
 import { allocShared } from '../../parallel/pool.js';
 import { conv2d as nnConv2d } from '../../nn/conv2d.js';
@@ -152,7 +153,7 @@ export class RingSameFactor {
       polyphaseSymbol(weight, pg, Math.floor(f / N2), f % N2, ch, 0);
       // ‖C‖: power steps on ĈᴴĈ per frequency (a slight under-estimate at worst; it only scales the estimate).
       gram(ch, 0, c, c, false, gram0);
-      normC = Math.max(normC, Math.sqrt(hermitianLambdaMax(gram0, c, v, w, 12)));
+      normC = Math.max(normC, Math.sqrt(powerLambdaMax(gram0, 0, c, 12, v, w)));
       if (!invertBlock(ch, 0, c, gj, this.cinv, 2 * f * cc)) this.singular = true;
       if (g !== f) for (let e = 0; e < 2 * cc; e += 2) {
         this.cinv[2 * g * cc + e] = this.cinv[2 * f * cc + e]!;

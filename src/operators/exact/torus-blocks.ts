@@ -1,7 +1,7 @@
 /**
  * Per-frequency kernels of the ring solvers (ring-same.ts, ring-rect.ts): the polyphase symbol Ĉ(f) of a
- * strided, dilated cross-correlation on a torus, Gram matrices, their largest eigenvalue by power iteration
- * (‖Ĉ(f)‖²), and small inverses through the library's complex Gauss–Jordan workspace. Complex matrices are
+ * strided, dilated cross-correlation on a torus, Gram matrices (whose largest eigenvalue, ‖Ĉ(f)‖², comes from
+ * hermitian-kernel.ts's powerLambdaMax), and small inverses through the library's complex Gauss–Jordan workspace. Complex matrices are
  * row-major, interleaved re/im, at an offset.
  */
 import type { ComplexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
@@ -123,42 +123,4 @@ export function gram(m: Float64Array, off: number, r: number, c: number, wide: b
       if (i === j) dmax = Math.max(dmax, sr);
     }
   return dmax;
-}
-
-/**
- * Largest eigenvalue of the n×n Hermitian positive semidefinite `h` (from index 0) by `steps` power steps:
- * for a Gram matrix, σ_max² of its factor (a slight under-estimate at worst). `v`, `w`: scratch of 2n.
- *
- * @example `Math.sqrt(hermitianLambdaMax(g, 2, v, w)) // ‖Ĉ(f)‖`
- */
-export function hermitianLambdaMax(h: Float64Array, n: number, v: Float64Array, w: Float64Array, steps = 30): number {
-  for (let i = 0; i < n; i++) {
-    v[2 * i] = 1 + 0.1 * Math.sin(1 + i);
-    v[2 * i + 1] = 0.05 * Math.cos(3 * i);
-  }
-  let lam = 0;
-  for (let it = 0; it < steps; it++) {
-    let nv = 0;
-    for (let i = 0; i < 2 * n; i++) nv += v[i]! * v[i]!;
-    nv = Math.sqrt(nv);
-    if (nv === 0) return lam;
-    for (let i = 0; i < 2 * n; i++) v[i] = v[i]! / nv;
-    let rq = 0;
-    for (let a = 0; a < n; a++) {
-      let sr = 0;
-      let si = 0;
-      for (let b = 0; b < n; b++) {
-        const hr = h[2 * (a * n + b)]!;
-        const hi = h[2 * (a * n + b) + 1]!;
-        sr += hr * v[2 * b]! - hi * v[2 * b + 1]!;
-        si += hr * v[2 * b + 1]! + hi * v[2 * b]!;
-      }
-      w[2 * a] = sr;
-      w[2 * a + 1] = si;
-      rq += v[2 * a]! * sr + v[2 * a + 1]! * si;
-    }
-    lam = Math.max(lam, rq);
-    v.set(w.subarray(0, 2 * n));
-  }
-  return lam;
 }
