@@ -26,7 +26,8 @@ import { toFloat64 } from './linear-operator.js';
 import { chooseMethod, type ConvPinvMethod } from './pinv/choose.js';
 import { CircularPinv, type PinvTolerances } from './pinv/circular-fft.js';
 import { DensePinv } from './pinv/dense.js';
-import { Conv2dExactPinv } from './exact/conv2d-exact.js';
+import { Conv2dExactPinv, exactKind } from './exact/conv2d-exact.js';
+import { KRYLOV_FIRST_TOL, krylovFirst, krylovFirstBudget } from './pinv/krylov-first.js';
 import { krylovPinvSolve } from './pinv/krylov.js';
 import './pinv/tasks.js';
 
@@ -99,6 +100,12 @@ export interface ConvPinvInfo {
   ringSize?: number;
   /** True when the factorisation was reused from an earlier call. */
   reused?: boolean;
+  /**
+   * 'auto' only, for geometries of the two-ring solver: whether the bounded LSQR run tried first
+   * (pinv/krylov-first.ts) met its target (then `method` is 'krylov' and `converged` true) or the exact
+   * factorisation followed.
+   */
+  choice?: string;
 }
 
 /** Result of {@link Conv2dOperator.pinv}. @example `const { x, info } = A.pinv(y);` */
@@ -210,6 +217,34 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
     return { x, info };
   }
   if (method === 'exact') {
+    let choice: string | undefined;
+    // 'auto' before a two-ring factorisation: LSQR within a budget first (pinv/krylov-first.ts).
+    if ((options.method ?? 'auto') === 'auto' && !exactCache.has(op) && op.dtype === 'float64' && y.dtype === 'float64') {
+      const { kind, unknowns } = exactKind(op);
+      if (kind === 'rect') {
+        const budget = krylovFirstBudget(op, unknowns);
+        const k = krylovFirst(op, y, budget);
+        if (k.kept) {
+          const r = k.kept;
+          return {
+            x: r.x,
+            info: {
+              method: 'krylov',
+              iterations: r.info.iterations,
+              converged: true,
+              relResidual: r.relResidual,
+              relNormalResidual: r.relNormalResidual,
+              sigmaMax: r.sigmaLower,
+              solver: r.info.solver,
+              preconditioned: r.info.preconditioned,
+              stopReasons: r.info.stopReasons,
+              choice: `auto: LSQR met ${KRYLOV_FIRST_TOL} in ${r.info.iterations} of ${budget} iterations, so the exact two-ring factorisation (${unknowns} unknowns) was not needed`,
+            },
+          };
+        }
+        choice = `auto: LSQR did not meet ${KRYLOV_FIRST_TOL} within ${budget} iterations (${k.iterations} run), so the exact two-ring factorisation (${unknowns} unknowns) followed`;
+      }
+    }
     const { f, reused } = exactFactorFor(op);
     if (f.kind !== 'valid' && f.info.status === 'singular') {
       // No exact answer exists in float64: return the best bounded minimum-norm answer (LSQR from 0 stays in
@@ -242,6 +277,7 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
       refinements: r.info.passes,
       ringSize: f.info.ringSize,
       reused,
+      ...(choice !== undefined ? { choice } : {}),
     };
     if (options.residual ?? true) measureResiduals(op, y, yd, r.x, info, f.info.normALower, 0);
     return { x: r.x, info };

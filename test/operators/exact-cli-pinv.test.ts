@@ -54,10 +54,10 @@ test("conv-pinv --method exact / auto on 'valid': equals the dense pinv, reports
     const rep2 = JSON.parse(readFileSync(join(dir, 'r2.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(rep2['method'], 'exact');
     assert.ok((rep2['relNormalResidual'] as number) <= 1e-10);
-    // stride 2 with padding and --method exact is refused with a message naming the obstacle.
-    const r3 = await run('conv-pinv', '--weight', join(dir, 'w.npy'), '--input', join(dir, 'y2.npy'), '--out', join(dir, 'x3.npy'), '--padding', '1', '--padding-mode', 'reflect', '--stride', '2', '--input-size', '40,40', '--method', 'exact');
+    // Circular padding with --method exact is refused with a message naming the obstacle.
+    const r3 = await run('conv-pinv', '--weight', join(dir, 'w.npy'), '--input', join(dir, 'y2.npy'), '--out', join(dir, 'x3.npy'), '--padding', '1', '--padding-mode', 'circular', '--stride', '2', '--input-size', '40,40', '--method', 'exact');
     assert.notEqual(r3.code, 0);
-    assert.match(r3.err, /method 'exact' needs a real 'valid' convolution, a zero-padded one, or a square 'same' one/);
+    assert.match(r3.err, /method 'exact' needs a real 'valid' convolution or a zero-, reflect- or replicate-padded one.*circulant: use method 'fft'/);
     // 'same' (zeros) with --method exact: solved, equal to the dense answer.
     const C = conv2d(w, { inShape: [2, 10, 9], padding: 'same' });
     const yc = randn(C.outShape, { seed: 8, dtype: 'float64' });

@@ -76,7 +76,7 @@ test("auto picks 'exact' for a mid-size 'valid' instance, keeps the factorisatio
   assert.equal(A.pinv(y2, { residual: false }).info.reused, false);
 });
 
-test("'exact': singular G is reported with an infinite condition estimate; auto avoids it; stride-2 padding refuses", () => {
+test("'exact': singular G is reported with an infinite condition estimate; auto avoids it; a singular torus Gram refuses", () => {
   const w = randn([3, 1, 3, 3], { seed: 21, dtype: 'float64' });
   const A = conv2d(w, { inShape: [1, 30, 30], padding: 0 });
   assert.equal(chooseMethod(A), 'krylov');
@@ -84,9 +84,12 @@ test("'exact': singular G is reported with an infinite condition estimate; auto 
   assert.equal(r.info.status, 'singular');
   assert.equal(r.info.condEstimate, Infinity);
   assert.equal(r.info.converged, false);
-  const S = conv2d(randn([2, 2, 3, 3], { seed: 23, dtype: 'float64' }), { inShape: [2, 40, 40], padding: 1, stride: 2, paddingMode: 'reflect' });
+  // Reflect padding, stride 2 with dilation 2: the taps read one input phase of four, and c_out > c_in·1, so
+  // CCᵀ is singular on the torus (A itself has fewer rows than columns).
+  const S = conv2d(randn([3, 2, 3, 3], { seed: 23, dtype: 'float64' }), { inShape: [2, 40, 40], padding: 1, stride: 2, dilation: 2, paddingMode: 'reflect' });
+  assert.ok(S.outSize < S.inSize);
   assert.equal(chooseMethod(S), 'krylov');
-  assert.throws(() => chooseMethod(S, 'exact'), /method 'exact' needs a real 'valid' convolution, a zero-padded one, or a square 'same' one/);
+  assert.throws(() => chooseMethod(S, 'exact'), /method 'exact' needs a real 'valid' convolution or a zero-, reflect- or replicate-padded one.*read only 1 of the 4 input phases/);
   // Square 'same' (zeros, reflect, replicate) above the dense limit: auto takes the exact pad-ring solver.
   for (const paddingMode of ['zeros', 'reflect', 'replicate'] as const) {
     const Z = conv2d(randn([2, 2, 3, 3], { seed: 23, dtype: 'float64' }), { inShape: [2, 20, 20], padding: 1, paddingMode });

@@ -10,7 +10,7 @@ import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
 import { RingValidFactor, type RingFactorInfo, type RingSolveOptions } from './ring-valid.js';
 import { RingSameFactor, sameTorusSize } from './ring-same.js';
-import { RingRectFactor, rectObstacle, type RectConvSpec } from './ring-rect.js';
+import { RingRectFactor, rectGeometry, rectObstacle, type RectConvSpec } from './ring-rect.js';
 
 /**
  * Largest capacitance system (unknowns on the ring, c·(N1N2 − n1n2) with the torus of {@link sameTorusSize}:
@@ -26,7 +26,7 @@ export const SAME_RING_MAX = 10000;
  * Why the exact ring solvers cannot handle `op`, or null when they can: real, groups 1, and either 'valid'
  * (no padding; any stride and dilation), square 'same' (zeros, reflect or replicate padding with pads summing
  * to d·(k−1) per axis, stride 1, c_out = c_in, pad ring of at most {@link SAME_RING_MAX} unknowns), or any
- * other zero padding (any pads, stride, dilation, c_out, c_in) whose normal equations the two-ring solver can
+ * other zero, reflect or replicate padding (any pads, stride, dilation, c_out, c_in) whose normal equations the two-ring solver can
  * form — wide A (rows ≤ cols) with c_out ≤ c_in·(input phases the taps read, s1·s2 unless dilation and stride
  * share a factor), or tall A with c_in·s1·s2 ≤ c_out and every phase read — with at most {@link RECT_RING_MAX}
  * ring unknowns.
@@ -53,8 +53,7 @@ export function exactObstacle(op: Conv2dOperator): string | null {
     if (ring > SAME_RING_MAX) return `the pad ring has ${ring} unknowns, above ${SAME_RING_MAX} (dense capacitance LU; an iterative ring solve is not implemented)`;
     return null;
   }
-  // Reflect/replicate beyond square stride-1 'same': not implemented (the message says which condition failed).
-  if (op.paddingMode !== 'zeros') return why;
+  // Any other pads, stride, dilation or channel counts: the two-ring solver (zeros, reflect or replicate).
   return rectObstacleOf(op, padStr);
 }
 
@@ -69,7 +68,7 @@ function squareSameObstacle(op: Conv2dOperator, padStr: string): string | null {
   return null;
 }
 
-/** The spec of the two-ring solver (ring-rect.ts) for a zero-padded operator. */
+/** The spec of the two-ring solver (ring-rect.ts) for a zero-, reflect- or replicate-padded operator. */
 function rectSpec(op: Conv2dOperator, weight: Float64Array): RectConvSpec {
   const [co, ci, kh, kw] = op.weight.shape as [number, number, number, number];
   const ish = op.inShape;
@@ -90,10 +89,11 @@ function rectSpec(op: Conv2dOperator, weight: Float64Array): RectConvSpec {
     s2: op.stride[1],
     d1: op.dilation[0],
     d2: op.dilation[1],
+    mode: op.paddingMode === 'reflect' || op.paddingMode === 'replicate' ? op.paddingMode : 'zeros',
   };
 }
 
-/** Why the two-ring solver cannot take a zero-padded `op` (normal equations it cannot form, ring too large), or null. */
+/** Why the two-ring solver cannot take a padded `op` (normal equations it cannot form, ring too large), or null. */
 function rectObstacleOf(op: Conv2dOperator, padStr: string): string | null {
   const why = rectObstacle(rectSpec(op, new Float64Array(0)));
   if (why === null) return null;
@@ -125,8 +125,37 @@ export interface Conv2dExactSolveInfo {
   normalResidual: number;
 }
 
-/** ‖Av‖/‖v‖ after 15 power steps on AᵀA: a rigorous lower bound of ‖A‖ (so residuals divided by it over-state). */
-function normLowerBound(op: Conv2dOperator): number {
+/**
+ * Which ring solver {@link Conv2dExactPinv} uses for `op` (assumed accepted by {@link exactObstacle}): 'valid'
+ * (no padding), 'same' (square stride-1 'same', pad-ring LU) or 'rect' (any other padding, two-ring LU), with
+ * the size of its ring system.
+ *
+ * @example `exactKind(conv2d(w, { inShape: [2, 8, 8], padding: 1, stride: 2 })).kind // 'rect'`
+ */
+export function exactKind(op: Conv2dOperator): { kind: 'valid' | 'same' | 'rect'; unknowns: number } {
+  const p = op.pads;
+  const ish = op.inShape;
+  const n1 = ish[ish.length - 2]!;
+  const n2 = ish[ish.length - 1]!;
+  const ci = op.weight.shape[1]!;
+  if (!(p.top || p.bottom || p.left || p.right)) {
+    const osh = op.outShape;
+    return { kind: 'valid', unknowns: op.weight.shape[0]! * (n1 * n2 - osh[osh.length - 2]! * osh[osh.length - 1]!) };
+  }
+  if (squareSameObstacle(op, '') === null) {
+    const mode = op.paddingMode === 'circular' ? 'zeros' : op.paddingMode;
+    const N1 = sameTorusSize(n1, p.top + p.bottom, p.top, mode);
+    const N2 = sameTorusSize(n2, p.left + p.right, p.left, mode);
+    return { kind: 'same', unknowns: ci * (N1 * N2 - n1 * n2) };
+  }
+  return { kind: 'rect', unknowns: rectGeometry(rectSpec(op, new Float64Array(0))).unknowns };
+}
+
+/**
+ * ‖Av‖/‖v‖ after 15 power steps on AᵀA: a rigorous lower bound of ‖A‖ (so residuals divided by it over-state).
+ * @example `const nu = conv2dNormLowerBound(A) // ≤ ‖A‖`
+ */
+export function conv2dNormLowerBound(op: Conv2dOperator): number {
   let v: Float64Array = new Float64Array(op.inSize);
   for (let i = 0; i < v.length; i++) v[i] = 1 + 0.5 * Math.sin(0.7 * i) + 0.25 * Math.cos(2.3 * i);
   let best = 0;
@@ -178,7 +207,7 @@ export class Conv2dExactPinv {
     this.perOut = co * osh[osh.length - 2]! * osh[osh.length - 1]!;
     const weight = Float64Array.from(toFloat64(op.weight));
     const p = op.pads;
-    if ((p.top || p.bottom || p.left || p.right) && op.paddingMode === 'zeros' && squareSameObstacle(op, '') !== null) {
+    if ((p.top || p.bottom || p.left || p.right) && squareSameObstacle(op, '') !== null) {
       this.kind = 'rect';
       const f = new RingRectFactor(rectSpec(op, weight));
       this.factor = f;
@@ -189,7 +218,7 @@ export class Conv2dExactPinv {
       const f = new RingSameFactor({ weight, c: co, kh, kw, n1, n2, pt: p.top, pl: p.left, d1: op.dilation[0], d2: op.dilation[1], mode: op.paddingMode === 'circular' ? 'zeros' : op.paddingMode });
       this.factor = f;
       const i = f.info;
-      this.info = { status: i.status, normC: i.normC, normALower: normLowerBound(op), condEstimate: i.condEstimate, ringSize: i.ringSize, setupMs: i.setupMs, bytes: i.bytes };
+      this.info = { status: i.status, normC: i.normC, normALower: conv2dNormLowerBound(op), condEstimate: i.condEstimate, ringSize: i.ringSize, setupMs: i.setupMs, bytes: i.bytes };
     } else {
       this.kind = 'valid';
       const f = new RingValidFactor({ weight, cOut: co, cIn: ci, kh, kw, n1, n2, d1: op.dilation[0], d2: op.dilation[1], s1: op.stride[0], s2: op.stride[1] });

@@ -62,7 +62,12 @@ export interface RectConvSpec {
   /** Dilation (default 1). */
   readonly d1?: number;
   readonly d2?: number;
+  /** How the pads are filled (default 'zeros'): zeros, or copies of the input ('reflect', 'replicate' as in PyTorch). */
+  readonly mode?: RectPadMode;
 }
+
+/** Pad modes of the two-ring solver. @example `const m: RectPadMode = 'reflect'` */
+export type RectPadMode = 'zeros' | 'reflect' | 'replicate';
 
 /** Torus, grids and ring sizes of a {@link RectConvSpec}. @example `rectGeometry(spec).unknowns` */
 export interface RectGeometry {
@@ -79,7 +84,10 @@ export interface RectGeometry {
   readonly cPhase: number;
   /** Rows ≤ columns of A: x̂ = Aᵀ(AAᵀ)⁻¹y; else x̂ = (AᵀA)⁻¹Aᵀy. */
   readonly wide: boolean;
-  /** Unknowns on the output ring c_out·(M1M2 − m1m2) and on the input ring c_in·(N1N2 − n1n2). */
+  /**
+   * Unknowns on the output ring, c_out·(M1M2 − m1m2), and on the input side: c_in·(N1N2 − n1n2) ring pixels,
+   * plus, for a wide A with reflect/replicate pads, the c_in·(interior pixels some pad copies) sources.
+   */
   readonly outRing: number;
   readonly inRing: number;
   /** outRing + inRing: the size of the capacitance system. */
@@ -94,10 +102,18 @@ export interface RectGeometry {
 export function rectGeometry(spec: Omit<RectConvSpec, 'weight'>): RectGeometry {
   const s1 = spec.s1 ?? 1;
   const s2 = spec.s2 ?? 1;
-  const a1 = rectAxis(spec.n1, spec.pt, spec.pb, spec.kh, s1, spec.d1 ?? 1);
-  const a2 = rectAxis(spec.n2, spec.pl, spec.pr, spec.kw, s2, spec.d2 ?? 1);
+  const mode = spec.mode ?? 'zeros';
+  const a1 = rectAxis(spec.n1, spec.pt, spec.pb, spec.kh, s1, spec.d1 ?? 1, mode);
+  const a2 = rectAxis(spec.n2, spec.pl, spec.pr, spec.kw, s2, spec.d2 ?? 1, mode);
   const outRing = spec.cOut * (a1.M * a2.M - a1.m * a2.m);
-  const inRing = spec.cIn * (a1.N * a2.N - spec.n1 * spec.n2);
+  const wide = spec.cOut * a1.m * a2.m <= spec.cIn * spec.n1 * spec.n2;
+  let inRing = spec.cIn * (a1.N * a2.N - spec.n1 * spec.n2);
+  if (wide && mode !== 'zeros') {
+    // Interior pixels some pad copies: (pad sources of axis 1) × all columns ∪ all rows × (pad sources of axis 2).
+    const p1 = padSources(spec.n1, spec.pt, spec.pb, mode).size;
+    const p2 = padSources(spec.n2, spec.pl, spec.pr, mode).size;
+    inRing += spec.cIn * (p1 * spec.n2 + spec.n1 * p2 - p1 * p2);
+  }
   return {
     m1: a1.m,
     m2: a2.m,
@@ -106,7 +122,7 @@ export function rectGeometry(spec: Omit<RectConvSpec, 'weight'>): RectGeometry {
     M1: a1.M,
     M2: a2.M,
     cPhase: spec.cIn * s1 * s2,
-    wide: spec.cOut * a1.m * a2.m <= spec.cIn * spec.n1 * spec.n2,
+    wide,
     outRing,
     inRing,
     unknowns: outRing + inRing,
@@ -147,10 +163,141 @@ function usedPhases(k: number, d: number, s: number): number {
   return seen.size;
 }
 
-function rectAxis(n: number, before: number, after: number, k: number, s: number, d: number): { m: number; N: number; M: number } {
+function rectAxis(n: number, before: number, after: number, k: number, s: number, d: number, mode: RectPadMode): { m: number; N: number; M: number } {
   const m = Math.floor((n + before + after - d * (k - 1) - 1) / s) + 1;
-  const N = Math.ceil(Math.max(n + Math.max(before, after), m * s) / s) * s;
+  // Zero pads may share the torus (a read past the end wraps onto zeros); copied pads differ, so each needs its own pixel.
+  const span = mode === 'zeros' ? Math.max(before, after) : before + after;
+  const N = Math.ceil(Math.max(n + span, m * s) / s) * s;
   return { m, N, M: N / s };
+}
+
+/** The in-range index that index i of a padded axis copies (reflect without repeating the edge, or replicate). */
+function padSource(i: number, n: number, mode: 'reflect' | 'replicate'): number {
+  if (i >= 0 && i < n) return i;
+  if (mode === 'replicate') return i < 0 ? 0 : n - 1;
+  return i < 0 ? -i : 2 * (n - 1) - i;
+}
+
+/** The indices of an axis that its pads copy. */
+function padSources(n: number, before: number, after: number, mode: 'reflect' | 'replicate'): Set<number> {
+  const out = new Set<number>();
+  for (let i = -before; i < 0; i++) out.add(padSource(i, n, mode));
+  for (let i = n; i < n + after; i++) out.add(padSource(i, n, mode));
+  return out;
+}
+
+/** The input-side points and unknowns of the two-ring system (see {@link RingRectFactor}'s ptStart). */
+interface InputSide {
+  pos: Int32Array;
+  lane: Int32Array;
+  start: Int32Array;
+  row: Int32Array;
+  coef: Float64Array;
+  rows: number;
+  mInv: { i: Int32Array; j: Int32Array; v: Float64Array };
+}
+
+/**
+ * The input side of Γ. With copied pads the input field u = E x holds each pad pixel's copy of its source, so
+ * range(E) = {u : u(r) = u(src r) on the ring} (u(r) = 0 where nothing is copied, as for zero pads):
+ * - tall A: x̂ solves EᵀCᵀSᵀSCEx = Eᵀ(…); null(Eᵀ) = range(K_cᵀ) with K_c u = u(r) − u(src r), so the zero-pad
+ *   system holds with R replaced by K_c — one unknown per ring pixel, two points each;
+ * - wide A: AAᵀ = SC(EEᵀ)CᵀSᵀ with EEᵀ = I + VᵀMV, V the point values at the ring pixels and their sources,
+ *   M = J − I (all-ones minus identity) on each group {source, the pixels copying it} and −1 on an uncopied ring
+ *   pixel; the capacitance system adds M⁻¹ (J/g − I on a group with g copies, −1) to V P Vᵀ. Zero pads are the
+ *   case with no sources: M⁻¹ = −I.
+ */
+function inputSide(spec: Omit<RectConvSpec, 'weight'>, geo: RectGeometry): InputSide {
+  const mode = spec.mode ?? 'zeros';
+  const { cIn: ci, n1, n2, pt, pb, pl, pr } = spec;
+  const s1 = spec.s1 ?? 1;
+  const s2 = spec.s2 ?? 1;
+  const { N1, N2, M2, wide } = geo;
+  const ringT: number[] = [];
+  const srcT: number[] = [];
+  for (let P1 = 0; P1 < N1; P1++)
+    for (let P2 = 0; P2 < N2; P2++) {
+      if (P1 >= pt && P1 < pt + n1 && P2 >= pl && P2 < pl + n2) continue;
+      ringT.push(P1 * N2 + P2);
+      const a = P1 - pt;
+      const b = P2 - pl;
+      // Torus pixels past the padded grid (rounding N up to the stride) hold nothing: zero, like zero pads.
+      if (mode === 'zeros' || a >= n1 + pb || b >= n2 + pr) srcT.push(-1);
+      else srcT.push((padSource(a, n1, mode) + pt) * N2 + padSource(b, n2, mode) + pl);
+    }
+  const nRing = ringT.length;
+  const srcIndex = new Map<number, number>();
+  const copies: number[][] = [];
+  srcT.forEach((t, k) => {
+    if (t < 0) return;
+    let j = srcIndex.get(t);
+    if (j === undefined) {
+      j = copies.length;
+      srcIndex.set(t, j);
+      copies.push([]);
+    }
+    copies[j]!.push(k);
+  });
+  const srcTorus = Array.from(srcIndex.keys());
+  const nPoints = (nRing + srcTorus.length) * ci;
+  const pos = new Int32Array(nPoints);
+  const lane = new Int32Array(nPoints);
+  const place = (e: number, t: number, c: number): void => {
+    const P1 = Math.floor(t / N2);
+    const P2 = t % N2;
+    pos[e] = Math.floor(P1 / s1) * M2 + Math.floor(P2 / s2);
+    lane[e] = (c * s1 + (P1 % s1)) * s2 + (P2 % s2);
+  };
+  for (let k = 0; k < nRing; k++) for (let c = 0; c < ci; c++) place(k * ci + c, ringT[k]!, c);
+  srcTorus.forEach((t, j) => {
+    for (let c = 0; c < ci; c++) place((nRing + j) * ci + c, t, c);
+  });
+  const lists: { row: number; coef: number }[][] = Array.from({ length: nPoints }, () => []);
+  const mi: number[] = [];
+  const mj: number[] = [];
+  const mv: number[] = [];
+  let rows: number;
+  if (!wide) {
+    rows = nRing * ci;
+    for (let e = 0; e < rows; e++) lists[e]!.push({ row: e, coef: 1 });
+    copies.forEach((ks, j) => {
+      for (let c = 0; c < ci; c++) for (const k of ks) lists[(nRing + j) * ci + c]!.push({ row: k * ci + c, coef: -1 });
+    });
+  } else {
+    rows = nPoints;
+    for (let e = 0; e < rows; e++) lists[e]!.push({ row: e, coef: 1 });
+    for (let k = 0; k < nRing; k++)
+      if (srcT[k]! < 0)
+        for (let c = 0; c < ci; c++) {
+          mi.push(k * ci + c);
+          mj.push(k * ci + c);
+          mv.push(-1);
+        }
+    copies.forEach((ks, j) => {
+      const g = ks.length;
+      for (let c = 0; c < ci; c++) {
+        const members = [(nRing + j) * ci + c, ...ks.map((k) => k * ci + c)];
+        for (const a of members)
+          for (const b of members) {
+            mi.push(a);
+            mj.push(b);
+            mv.push(1 / g - (a === b ? 1 : 0));
+          }
+      }
+    });
+  }
+  if (rows !== geo.inRing) throw new Error(`ring-rect: internal inconsistency: ${rows} input unknowns, geometry says ${geo.inRing}`);
+  const start = new Int32Array(nPoints + 1);
+  for (let e = 0; e < nPoints; e++) start[e + 1] = start[e]! + lists[e]!.length;
+  const row = new Int32Array(start[nPoints]!);
+  const coef = new Float64Array(row.length);
+  lists.forEach((l, e) =>
+    l.forEach((x, q) => {
+      row[start[e]! + q] = x.row;
+      coef[start[e]! + q] = x.coef;
+    }),
+  );
+  return { pos, lane, start, row, coef, rows, mInv: { i: Int32Array.from(mi), j: Int32Array.from(mj), v: Float64Array.from(mv) } };
 }
 
 /** Diagnostics of {@link RingRectFactor}. @example `f.info.status` */
@@ -210,10 +357,21 @@ export class RingRectFactor {
   private readonly chat: Float64Array;
   /** Ĝ(f)⁻¹, [M1M2][g][g] complex, g = co (wide) or cp (tall). */
   private readonly gi: Float64Array;
-  /** Output ring: grid indices. Input ring: grid index and lane of each entry. */
+  /** Output ring: grid indices. Input side: grid index and lane of each point (ring pixels, then pad sources). */
   private readonly outPos: Int32Array;
   private readonly inPos: Int32Array;
   private readonly inLane: Int32Array;
+  /**
+   * The input-side unknowns as combinations of points (CSR by point): point e enters rows ptRow[ptStart[e]…]
+   * with coefficients ptCoef. Zero pads: one row per ring pixel (its value). Copied pads, tall: the constraint
+   * u(ring pixel) − u(its source); wide: one row per point, coupled through {@link mInv}.
+   */
+  private readonly ptStart: Int32Array;
+  private readonly ptRow: Int32Array;
+  private readonly ptCoef: Float64Array;
+  private readonly nIn: number;
+  /** The sparse symmetric matrix added to the input block of Γ (wide: M⁻¹ of EEᵀ − I on the points), as (i, j, v) triples. */
+  private readonly mInv: { i: Int32Array; j: Int32Array; v: Float64Array };
   /** Field offsets (complex elements) of y's and x's pixels, in public order. */
   private readonly yMap: Int32Array;
   private readonly xMap: Int32Array;
@@ -230,6 +388,10 @@ export class RingRectFactor {
   private readonly vo: Float64Array;
   private readonly vi: Float64Array;
   private singular = false;
+  /** Reflect/replicate: the padded input buffer of {@link applyA} (null for zero pads) and its size. */
+  private readonly padded: Float64Array | null;
+  private readonly np1: number;
+  private readonly np2: number;
 
   constructor(spec: RectConvSpec) {
     const t0 = now();
@@ -241,6 +403,9 @@ export class RingRectFactor {
     const s2 = (this.s2 = spec.s2 ?? 1);
     this.d1 = spec.d1 ?? 1;
     this.d2 = spec.d2 ?? 1;
+    this.np1 = n1 + pt + spec.pb;
+    this.np2 = n2 + pl + spec.pr;
+    this.padded = (spec.mode ?? 'zeros') === 'zeros' ? null : new Float64Array(ci * this.np1 * this.np2);
     const { M1, M2, m1, m2, cPhase: cp, wide } = geo;
     const MM = M1 * M2;
     const g = wide ? co : cp;
@@ -274,19 +439,15 @@ export class RingRectFactor {
     // + P2 % s2 at grid index ⌊P1/s1⌋·M2 + ⌊P2/s2⌋.
     const outR: number[] = [];
     for (let g1 = 0; g1 < M1; g1++) for (let g2 = 0; g2 < M2; g2++) if (!(g1 < m1 && g2 < m2)) outR.push(g1 * M2 + g2);
-    const inP: number[] = [];
-    const inL: number[] = [];
-    for (let P1 = 0; P1 < geo.N1; P1++)
-      for (let P2 = 0; P2 < geo.N2; P2++) {
-        if (P1 >= pt && P1 < pt + n1 && P2 >= pl && P2 < pl + n2) continue;
-        for (let c = 0; c < ci; c++) {
-          inP.push(Math.floor(P1 / s1) * M2 + Math.floor(P2 / s2));
-          inL.push((c * s1 + (P1 % s1)) * s2 + (P2 % s2));
-        }
-      }
     this.outPos = Int32Array.from(outR);
-    this.inPos = Int32Array.from(inP);
-    this.inLane = Int32Array.from(inL);
+    const ins = inputSide(spec, geo);
+    this.inPos = ins.pos;
+    this.inLane = ins.lane;
+    this.ptStart = ins.start;
+    this.ptRow = ins.row;
+    this.ptCoef = ins.coef;
+    this.nIn = ins.rows;
+    this.mInv = ins.mInv;
     this.yMap = new Int32Array(co * m1 * m2);
     for (let o = 0; o < co; o++) for (let i = 0; i < m1; i++) for (let j = 0; j < m2; j++) this.yMap[(o * m1 + i) * m2 + j] = (i * M2 + j) * co + o;
     this.xMap = new Int32Array(ci * n1 * n2);
@@ -307,7 +468,7 @@ export class RingRectFactor {
     const scale = normC > 0 ? normC : 1;
     this.scaleT = wide ? scale : 1;
     this.scaleR = wide ? 1 : scale;
-    const U = outR.length * co + inP.length;
+    const U = outR.length * co + this.nIn;
     // With Ĝ singular there is nothing to factorise (and Γ may be hundreds of MB).
     const lu = this.singular ? new Float64Array(0) : allocShared(Float64Array, U * U);
     if (!this.singular) this.assemble(lu, U);
@@ -369,6 +530,7 @@ export class RingRectFactor {
       rStart[k + 1] = fill;
     });
     const lane = this.inLane;
+    const { ptStart, ptRow, ptCoef } = this;
     const nR = rpos.length;
     const dt = this.scaleT;
     const dr = this.scaleR;
@@ -420,7 +582,10 @@ export class RingRectFactor {
               for (let x = rStart[k]!; x < rStart[k + 1]!; x++) {
                 const e = rEnt[x]!;
                 const l = Ltt + a * cp + lane[e]!;
-                if (l >= l0 && l < l1) mat[row + e] = packed[base + l]! * sc;
+                if (l < l0 || l >= l1) continue;
+                const val = packed[base + l]! * sc;
+                // The point's value enters each unknown it is part of (one, with coefficient 1, for zero pads).
+                for (let q = ptStart[e]!; q < ptStart[e + 1]!; q++) mat[row + ptRow[q]!] += ptCoef[q]! * val;
               }
             }
           }
@@ -432,12 +597,17 @@ export class RingRectFactor {
             const base = diff(rp1[k1]!, rp2[k1]!, rp1[k2]!, rp2[k2]!) * W - l0;
             for (let x1 = rStart[k1]!; x1 < rStart[k1 + 1]!; x1++) {
               const e1 = rEnt[x1]!;
-              const row = (T + e1) * U + T;
               const lb = Lrr + lane[e1]! * cp;
               for (let x2 = rStart[k2]!; x2 < rStart[k2 + 1]!; x2++) {
                 const e2 = rEnt[x2]!;
                 const l = lb + lane[e2]!;
-                if (l >= l0 && l < l1) mat[row + e2] = packed[base + l]! * sc;
+                if (l < l0 || l >= l1) continue;
+                const val = packed[base + l]! * sc;
+                for (let q1 = ptStart[e1]!; q1 < ptStart[e1 + 1]!; q1++) {
+                  const row = (T + ptRow[q1]!) * U + T;
+                  const v1 = ptCoef[q1]! * val;
+                  for (let q2 = ptStart[e2]!; q2 < ptStart[e2 + 1]!; q2++) mat[row + ptRow[q2]!] += v1 * ptCoef[q2]!;
+                }
               }
             }
           }
@@ -449,9 +619,12 @@ export class RingRectFactor {
       for (let j0 = T; j0 < U; j0 += B)
         for (let i = i0; i < Math.min(T, i0 + B); i++)
           for (let j = j0; j < Math.min(U, j0 + B); j++) mat[j * U + i] = mat[i * U + j]!;
-    // The −I of the constraint that a ring value is an unknown: on t (tall) or on r (wide), scaled like them.
-    if (wide) for (let e = 0; e < this.inPos.length; e++) mat[(T + e) * U + T + e] -= dr * dr;
-    else for (let t = 0; t < T; t++) mat[t * U + t] -= dt * dt;
+    // The −I of the constraint that a ring value is an unknown on t (tall), or M⁻¹ on the input side (wide:
+    // −I for zero pads), scaled like the unknowns.
+    if (wide) {
+      const { i, j, v } = this.mInv;
+      for (let q = 0; q < v.length; q++) mat[(T + i[q]!) * U + T + j[q]!] += dr * dr * v[q]!;
+    } else for (let t = 0; t < T; t++) mat[t * U + t] -= dt * dt;
   }
 
   /** P(f)'s blocks into `pf`: tt (co×co), tr (co×cp), rr (cp×cp), complex row-major one after the other. */
@@ -607,12 +780,20 @@ export class RingRectFactor {
     const dt = this.scaleT;
     const dr = this.scaleR;
     for (let k = 0; k < nT; k++) for (let a = 0; a < co; a++) u[k * co + a] = -ob0[2 * (outPos[k]! * co + a)]! * dt;
-    for (let e = 0; e < inPos.length; e++) u[T + e] = -ib0[2 * (inPos[e]! * cp + inLane[e]!)]! * dr;
+    const { ptStart, ptRow, ptCoef } = this;
+    for (let e = 0; e < inPos.length; e++) {
+      const val = ib0[2 * (inPos[e]! * cp + inLane[e]!)]! * dr;
+      for (let q = ptStart[e]!; q < ptStart[e + 1]!; q++) u[T + ptRow[q]!] -= ptCoef[q]! * val;
+    }
     luBlockedSolve(this.lu, U, this.piv, u);
     ob.fill(0);
     ib.fill(0);
     for (let k = 0; k < nT; k++) for (let a = 0; a < co; a++) ob[2 * (outPos[k]! * co + a)] = u[k * co + a]! * dt;
-    for (let e = 0; e < inPos.length; e++) ib[2 * (inPos[e]! * cp + inLane[e]!)] = u[T + e]! * dr;
+    for (let e = 0; e < inPos.length; e++) {
+      let val = 0;
+      for (let q = ptStart[e]!; q < ptStart[e + 1]!; q++) val += ptCoef[q]! * u[T + ptRow[q]!]!;
+      ib[2 * (inPos[e]! * cp + inLane[e]!)] = val * dr;
+    }
     this.applyP();
     for (let i = 0; i < ob.length; i++) ob[i] = ob[i]! + ob0[i]!;
     for (let i = 0; i < ib.length; i++) ib[i] = ib[i]! + ib0[i]!;
@@ -634,18 +815,48 @@ export class RingRectFactor {
     return z;
   }
 
-  /** y = A x (direct zero-padded strided cross-correlation, float64; y: `[co][m1][m2]`). @example `f.applyA(x, y)` */
+  /** y = A x (direct padded strided cross-correlation, float64; y: `[co][m1][m2]`). @example `f.applyA(x, y)` */
   applyA(x: Float64Array, out: Float64Array): void {
-    this.correlate(x, out, false);
+    const { n1, n2, pt, pl } = this.spec;
+    if (this.padded === null) this.correlate(x, out, false, n1, n2, pt, pl);
+    else {
+      this.pad(x, this.padded, false);
+      this.correlate(this.padded, out, false, this.np1, this.np2, 0, 0);
+    }
   }
 
   /** x = Aᵀ y (the exact transpose of {@link applyA}). @example `f.applyAT(y, x)` */
   applyAT(y: Float64Array, out: Float64Array): void {
-    this.correlate(out, y, true);
+    const { n1, n2, pt, pl } = this.spec;
+    if (this.padded === null) this.correlate(out, y, true, n1, n2, pt, pl);
+    else {
+      this.correlate(this.padded, y, true, this.np1, this.np2, 0, 0);
+      this.pad(out, this.padded, true);
+    }
   }
 
-  private correlate(x: Float64Array, y: Float64Array, transpose: boolean): void {
-    const { cOut: co, cIn: ci, kh, kw, n1, n2, pt, pl, weight } = this.spec;
+  /** xp = E x (the reflect/replicate-padded input), or, `transpose`, x = Eᵀ xp (each pad pixel added to its source). */
+  private pad(x: Float64Array, xp: Float64Array, transpose: boolean): void {
+    const { cIn: ci, n1, n2, pt, pl } = this.spec;
+    const { np1, np2 } = this;
+    const mode = this.spec.mode === 'replicate' ? 'replicate' : 'reflect';
+    if (transpose) x.fill(0);
+    for (let c = 0; c < ci; c++)
+      for (let a = 0; a < np1; a++) {
+        const i = padSource(a - pt, n1, mode);
+        const xo = (c * n1 + i) * n2;
+        const po = (c * np1 + a) * np2;
+        for (let b = 0; b < np2; b++) {
+          const j = padSource(b - pl, n2, mode);
+          if (transpose) x[xo + j] += xp[po + b]!;
+          else xp[po + b] = x[xo + j]!;
+        }
+      }
+  }
+
+  /** Strided cross-correlation of a `[ci][n1][n2]` input read with pads pt, pl (zero beyond), into or from y. */
+  private correlate(x: Float64Array, y: Float64Array, transpose: boolean, n1: number, n2: number, pt: number, pl: number): void {
+    const { cOut: co, cIn: ci, kh, kw, weight } = this.spec;
     const { m1, m2 } = this.geometry;
     const { s1, s2, d1, d2 } = this;
     (transpose ? x : y).fill(0);

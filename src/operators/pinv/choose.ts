@@ -1,10 +1,10 @@
 /**
  * Which pseudo-inverse path `Conv2dOperator.pinv` takes: the exact FFT path whenever the operator is a
  * circulant (circular padding, stride dividing the size), the dense SVD for small operators, the exact ring
- * solvers (exact/) for larger real 'valid' convolutions (padding 0, groups 1, c_out ≤ c_in·s², undamped),
- * zero-padded ones of any pads, stride, dilation and c_out/c_in (ring ≤ RECT_RING_MAX unknowns; square stride-1
- * 'same' through the smaller pad-ring LU, ≤ SAME_RING_MAX) and reflect/replicate square 'same', and the Krylov
- * path otherwise.
+ * solvers (exact/) for larger real 'valid' convolutions (padding 0, groups 1, c_out ≤ c_in·s², undamped) and
+ * zero-, reflect- or replicate-padded ones of any pads, stride, dilation and c_out/c_in (ring ≤ RECT_RING_MAX
+ * unknowns; square stride-1 'same' through the smaller pad-ring LU, ≤ SAME_RING_MAX), and the Krylov path
+ * otherwise.
  */
 import { AdjointError } from '../../errors.js';
 import type { Conv2dOperator } from '../conv2d.js';
@@ -18,7 +18,7 @@ export type ConvPinvMethod = 'auto' | 'fft' | 'dense' | 'exact' | 'krylov';
 
 /**
  * Resolves `method` for `op`: 'auto' → 'fft' when exact, else 'dense' up to {@link DENSE_AUTO_MAX_UNKNOWNS}
- * unknowns, else 'exact' (ring solvers) for a well-posed real 'valid', zero-padded or square 'same' convolution when undamped, else
+ * unknowns, else 'exact' (ring solvers) for a well-posed real 'valid' or padded (zeros, reflect, replicate) convolution when undamped, else
  * 'krylov'. An explicit method that cannot apply throws, saying why.
  *
  * @example `chooseMethod(A, 'auto') // 'fft'`
@@ -38,7 +38,7 @@ export function chooseMethod(op: Conv2dOperator, method: ConvPinvMethod = 'auto'
   }
   if (method === 'exact') {
     const why = exactObstacle(op);
-    if (why !== null) throw new AdjointError(`${fn}: method 'exact' needs a real 'valid' convolution, a zero-padded one, or a square 'same' one with reflect/replicate padding (stride 1, c_out = c_in), groups 1: ${why}`, 'method');
+    if (why !== null) throw new AdjointError(`${fn}: method 'exact' needs a real 'valid' convolution or a zero-, reflect- or replicate-padded one whose normal equations the ring solvers can form, groups 1: ${why}`, 'method');
     if (damp !== 0) throw new AdjointError(`${fn}: method 'exact' solves the undamped problem; use 'krylov', 'dense' or 'fft' with damp`, 'method');
     return 'exact';
   }
