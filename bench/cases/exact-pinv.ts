@@ -2,7 +2,8 @@
  * Exact pseudo-inverse of a 'valid' convolution (issue 9): factorisation + one solve, and a re-solve with the
  * factorisation reused. Float64, random 3×3 kernels, c_out = c_in. The peer (bench/peers/exact_pinv_cases.py)
  * is PyTorch conv + SciPy LSQR to atol = btol = 1e-10; the accuracy reached by each side is in the note and in
- * docs/ISSUE9-APPROACHES.md. Every size the issue names is here (c = 8 and 32, 64² and 128², 'same' and 'valid');
+ * docs/ISSUE9-APPROACHES.md. Every size the issue names is here (c = 8 and 32, 64² and 128², 'same' and 'valid'),
+ * plus the two-ring geometries at c = 8, 64² (stride 2, c_out ≠ c_in, reflect/replicate);
  * the peer's LSQR is capped at the larger sizes (bench/peers/exact_pinv_cases.py). c = 3, 512² is measured by
  * hand (docs/ISSUE9-APPROACHES.md).
  */
@@ -79,6 +80,26 @@ export const cases: BenchCase[] = [
       return () => convPinv(conv2d(w, { inShape: [8, 64, 64], padding: 1 }), y, { method: 'exact' });
     },
   },
+  // Two-ring geometries (stride 2, c_out ≠ c_in, reflect/replicate), y = A·x as in the peer: the factorisation
+  // (method 'exact') and what 'auto' does (LSQR first within a budget, pinv/krylov-first.ts).
+  ...([
+    ['reflect', 2, 8, 8, 'exact_pinv_reflect_s2_c8_n64'],
+    ['replicate', 1, 16, 8, 'exact_pinv_replicate_c16x8_n64'],
+    ['zeros', 2, 8, 8, 'exact_pinv_zeros_s2_c8_n64'],
+  ] as const).flatMap(([mode, stride, co, ci, peer]): BenchCase[] =>
+    (['exact', 'auto'] as const).map((method) => ({
+      name: `${method === 'exact' ? 'exact' : 'auto'} pinv ${mode} pad 1 stride ${stride} c_out=${co} c_in=${ci} 64x64 (factor + solve) float64`,
+      peer,
+      repeats: 1,
+      note: method === 'exact' ? 'two-ring capacitance LU; peer: LSQR to 1e-10' : "'auto': LSQR to a normal residual ≤ 1e-12 within a budget, else the factorisation; peer: LSQR to 1e-10",
+      setup: () => {
+        const w = randn([co, ci, 3, 3], { seed: 1, dtype: 'float64' });
+        const x = randn([ci, 64, 64], { seed: 2, dtype: 'float64' });
+        const y = conv2d(w, { inShape: [ci, 64, 64], padding: 1, stride, paddingMode: mode }).apply(x);
+        return () => convPinv(conv2d(w, { inShape: [ci, 64, 64], padding: 1, stride, paddingMode: mode }), y, { method });
+      },
+    })),
+  ),
   ...([
     [8, 128, 'LSQR to 1e-10, capped at 3,000 iterations', 'LSQR capped at 1,000 iterations'],
     [32, 64, 'LSQR to 1e-10, capped at 3,000 iterations', 'LSQR capped at 1,000 iterations'],

@@ -91,7 +91,61 @@ def exact_pinv_same_c32_n128():
     return _valid_lsqr(32, 128, 1e-10, padding=1, iter_lim=300)
 
 
+def _mode_lsqr(co, ci, n, stride, mode, tol=1e-10, iter_lim=3000):
+    """Padding 1 in `mode` ('zeros', 'reflect', 'replicate'), stride s, c_out ≠ c_in allowed: torch's F.pad +
+    conv2d as the operator, autograd's vector-Jacobian product as its adjoint, y = A·x (consistent)."""
+    K = _randn((co, ci, 3, 3), 1)
+    x = _randn((1, ci, n, n), 2)
+
+    def fwd(v):
+        xp = F.pad(v, (1, 1, 1, 1), mode='constant' if mode == 'zeros' else mode)
+        return F.conv2d(xp, K, stride=stride)
+
+    y = fwd(x)
+    oshape = y.shape
+
+    def rmat(u):
+        v = torch.zeros(1, ci, n, n, dtype=torch.float64, requires_grad=True)
+        out = fwd(v)
+        (g,) = torch.autograd.grad(out, v, torch.from_numpy(np.ascontiguousarray(u)).view(oshape))
+        return g.reshape(-1).numpy()
+
+    A = LinearOperator(
+        (y.numel(), x.numel()),
+        matvec=lambda v: fwd(torch.from_numpy(np.ascontiguousarray(v)).view(1, ci, n, n)).reshape(-1).numpy(),
+        rmatvec=rmat,
+        dtype=np.float64,
+    )
+    yv = y.reshape(-1).numpy()
+
+    def run():
+        out = lsqr(A, yv, atol=tol, btol=tol, iter_lim=iter_lim)
+        xh = torch.from_numpy(out[0]).view(1, ci, n, n)
+        r = fwd(xh) - y
+        print(f"lsqr {mode} stride={stride} c_out={co} c_in={ci} n={n} tol={tol}: iters={out[2]} istop={out[1]} "
+              f"rel_res={(r.norm() / y.norm()).item():.2e} rel_err={((xh - x).norm() / x.norm()).item():.2e}",
+              file=sys.stderr)
+        return out
+
+    return run
+
+
+def exact_pinv_reflect_s2_c8_n64():
+    return _mode_lsqr(8, 8, 64, 2, 'reflect')
+
+
+def exact_pinv_replicate_c16x8_n64():
+    return _mode_lsqr(16, 8, 64, 1, 'replicate')
+
+
+def exact_pinv_zeros_s2_c8_n64():
+    return _mode_lsqr(8, 8, 64, 2, 'zeros')
+
+
 CASES = {
+    'exact_pinv_reflect_s2_c8_n64': exact_pinv_reflect_s2_c8_n64,
+    'exact_pinv_replicate_c16x8_n64': exact_pinv_replicate_c16x8_n64,
+    'exact_pinv_zeros_s2_c8_n64': exact_pinv_zeros_s2_c8_n64,
     'exact_pinv_valid_c8_n64': exact_pinv_valid_c8_n64,
     'exact_pinv_same_c8_n64': exact_pinv_same_c8_n64,
     'exact_pinv_valid_c8_n128': exact_pinv_valid_c8_n128,

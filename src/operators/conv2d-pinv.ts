@@ -26,7 +26,7 @@ import { toFloat64 } from './linear-operator.js';
 import { chooseMethod, type ConvPinvMethod } from './pinv/choose.js';
 import { CircularPinv, type PinvTolerances } from './pinv/circular-fft.js';
 import { DensePinv } from './pinv/dense.js';
-import { Conv2dExactPinv, exactKind } from './exact/conv2d-exact.js';
+import { Conv2dExactPinv, exactAutoObstacle, exactKind, exactObstacle, exactWellPosed } from './exact/conv2d-exact.js';
 import { KRYLOV_FIRST_TOL, krylovFirst, krylovFirstBudget } from './pinv/krylov-first.js';
 import { krylovPinvSolve } from './pinv/krylov.js';
 import './pinv/tasks.js';
@@ -101,9 +101,10 @@ export interface ConvPinvInfo {
   /** True when the factorisation was reused from an earlier call. */
   reused?: boolean;
   /**
-   * 'auto' only, for geometries of the two-ring solver: whether the bounded LSQR run tried first
+   * 'auto' only: for geometries of the two-ring solver, whether the bounded LSQR run tried first
    * (pinv/krylov-first.ts) met its target (then `method` is 'krylov' and `converged` true) or the exact
-   * factorisation followed.
+   * factorisation followed; for ring systems above the automatic size limits, that Krylov ran instead of the
+   * exact solver and what `method: 'exact'` would cost.
    */
   choice?: string;
 }
@@ -214,6 +215,11 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
       preconditioned: r.info.preconditioned,
       stopReasons: r.info.stopReasons,
     };
+    // 'auto' passed over an exact solver that would apply, for its size only: say so, and how to ask for it.
+    if ((options.method ?? 'auto') === 'auto' && (options.damp ?? 0) === 0 && exactObstacle(op) === null && exactWellPosed(op)) {
+      const why = exactAutoObstacle(op);
+      if (why !== null) info.choice = `auto: Krylov, not the exact ring solver: ${why}`;
+    }
     return { x, info };
   }
   if (method === 'exact') {

@@ -58,6 +58,30 @@ test("conv-pinv --method exact / auto on 'valid': equals the dense pinv, reports
     const r3 = await run('conv-pinv', '--weight', join(dir, 'w.npy'), '--input', join(dir, 'y2.npy'), '--out', join(dir, 'x3.npy'), '--padding', '1', '--padding-mode', 'circular', '--stride', '2', '--input-size', '40,40', '--method', 'exact');
     assert.notEqual(r3.code, 0);
     assert.match(r3.err, /method 'exact' needs a real 'valid' convolution or a zero-, reflect- or replicate-padded one.*circulant: use method 'fft'/);
+    // Reflect padding with stride 2 (two-ring geometry) at 40×40: auto's bounded LSQR meets 1e-12 first and the
+    // report says so; --method exact factorises, and both answers agree.
+    const R = conv2d(w, { inShape: [2, 40, 40], padding: 1, stride: 2, paddingMode: 'reflect' });
+    saveNpy(join(dir, 'yr.npy'), randn(R.outShape, { seed: 9, dtype: 'float64' }));
+    const common = ['--weight', join(dir, 'w.npy'), '--input', join(dir, 'yr.npy'), '--padding', '1', '--padding-mode', 'reflect', '--stride', '2', '--input-size', '40,40'];
+    const ra = await run('conv-pinv', ...common, '--out', join(dir, 'xra.npy'), '--report', join(dir, 'ra.json'));
+    assert.equal(ra.code, 0, ra.err);
+    const repa = JSON.parse(readFileSync(join(dir, 'ra.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(repa['method'], 'krylov');
+    assert.equal(repa['converged'], true);
+    assert.match(String(repa['choice']), /^auto: LSQR met 1e-12 in \d+ of \d+ iterations/);
+    assert.ok((repa['relNormalResidual'] as number) <= 1e-12, `${repa['relNormalResidual']}`);
+    const re = await run('conv-pinv', ...common, '--out', join(dir, 'xre.npy'), '--method', 'exact', '--report', join(dir, 're.json'));
+    assert.equal(re.code, 0, re.err);
+    assert.equal((JSON.parse(readFileSync(join(dir, 're.json'), 'utf8')) as Record<string, unknown>)['method'], 'exact');
+    const xa = toFloat64(loadNpy(join(dir, 'xra.npy')));
+    const xe = toFloat64(loadNpy(join(dir, 'xre.npy')));
+    let ea = 0;
+    let na = 0;
+    for (let i = 0; i < xa.length; i++) {
+      ea += (xa[i]! - xe[i]!) ** 2;
+      na += xe[i]! ** 2;
+    }
+    assert.ok(Math.sqrt(ea / na) <= 1e-10, `auto vs exact ${Math.sqrt(ea / na)}`);
     // 'same' (zeros) with --method exact: solved, equal to the dense answer.
     const C = conv2d(w, { inShape: [2, 10, 9], padding: 'same' });
     const yc = randn(C.outShape, { seed: 8, dtype: 'float64' });

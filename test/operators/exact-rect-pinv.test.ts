@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { conv2d } from '../../src/operators/conv2d.js';
 import { convPinv } from '../../src/operators/conv2d-pinv.js';
 import { chooseMethod } from '../../src/operators/pinv/choose.js';
-import { Conv2dExactPinv, exactObstacle } from '../../src/operators/exact/conv2d-exact.js';
-import { RECT_RING_MAX, RingRectFactor, rectGeometry, rectObstacle, type RectConvSpec } from '../../src/operators/exact/ring-rect.js';
+import { Conv2dExactPinv, exactAutoObstacle, exactKind, exactObstacle } from '../../src/operators/exact/conv2d-exact.js';
+import { EXACT_RING_MAX, RECT_RING_MAX, RingRectFactor, rectGeometry, rectObstacle, type RectConvSpec } from '../../src/operators/exact/ring-rect.js';
 import { toFloat64 } from '../../src/operators/linear-operator.js';
 import { pinv, svdvals } from '../../src/linalg/index.js';
 import { randn } from '../../src/tensor/random.js';
@@ -333,9 +333,20 @@ test('zero-padded exact: what the two-ring solver cannot form is refused with th
   assert.ok(tall.outSize > tall.inSize);
   assert.match(exactObstacle(tall)!, /c_in·s1·s2 = 4 > c_out/);
   assert.throws(() => chooseMethod(tall, 'exact'), /method 'exact' needs/);
+  // 16,080 ring unknowns: 'auto' goes to Krylov and says why; method 'exact' would factorise (not run here: 2 GB).
   const big = conv2d(randn([16, 16, 3, 3], { seed: 43, dtype: 'float64' }), { inShape: [16, 200, 200], padding: 1, stride: 2 });
-  assert.match(exactObstacle(big)!, new RegExp(`above ${RECT_RING_MAX}`));
+  assert.equal(exactObstacle(big), null);
+  assert.equal(exactKind(big).unknowns, 16 * (101 * 101 - 100 * 100) + 16 * (202 * 202 - 200 * 200));
+  assert.match(exactAutoObstacle(big)!, new RegExp(`16080 unknowns, above the automatic limit ${RECT_RING_MAX}; method 'exact' factorises it \\(2\\.1 GB`));
   assert.equal(chooseMethod(big), 'krylov');
+  assert.equal(chooseMethod(big, 'exact'), 'exact');
+  const yb = randn(big.outShape, { seed: 48, dtype: 'float64' });
+  const kb = big.pinv(yb, { maxIter: 2 });
+  assert.equal(kb.info.method, 'krylov');
+  assert.match(kb.info.choice ?? '', /^auto: Krylov, not the exact ring solver: the ring system has 16080 unknowns/);
+  // Above the hard limit even 'exact' refuses, naming the memory.
+  const huge = conv2d(randn([32, 32, 3, 3], { seed: 43, dtype: 'float64' }), { inShape: [32, 256, 256], padding: 1, stride: 2 });
+  assert.match(exactObstacle(huge)!, new RegExp(`above ${EXACT_RING_MAX} \\(dense capacitance LU, \\d+\\.\\d GB`));
   // Above the dense limit, auto now takes the exact solver for stride 2 and c_out ≠ c_in zero padding.
   const s2 = conv2d(randn([4, 4, 3, 3], { seed: 44, dtype: 'float64' }), { inShape: [4, 24, 24], padding: 1, stride: 2 });
   assert.equal(chooseMethod(s2), 'exact');

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { conv2d } from '../../src/operators/conv2d.js';
 import { convPinv } from '../../src/operators/conv2d-pinv.js';
 import { chooseMethod } from '../../src/operators/pinv/choose.js';
-import { Conv2dExactPinv, exactObstacle, SAME_RING_MAX } from '../../src/operators/exact/conv2d-exact.js';
+import { Conv2dExactPinv, exactAutoObstacle, exactObstacle, SAME_RING_MAX } from '../../src/operators/exact/conv2d-exact.js';
+import { EXACT_RING_MAX } from '../../src/operators/exact/ring-rect.js';
 import { toFloat64 } from '../../src/operators/linear-operator.js';
 import { svdvals } from '../../src/linalg/index.js';
 import { randn } from '../../src/tensor/random.js';
@@ -75,10 +76,15 @@ test("'same' exact: geometries it cannot take are refused with the reason", () =
   assert.equal(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 1, stride: 2 })), null);
   assert.equal(exactObstacle(conv2d(w32, { inShape: [2, 8, 8], padding: 1 })), null);
   assert.equal(exactObstacle(conv2d(w, { inShape: [2, 8, 8], padding: 2 })), null);
+  // 32·(2·200 + 1) = 12,832 ring unknowns: above the automatic limit (Krylov), within the hard one (method 'exact').
   const big = conv2d(randn([32, 32, 3, 3], { seed: 9, dtype: 'float64' }), { inShape: [32, 200, 200], padding: 1 });
-  assert.match(exactObstacle(big)!, new RegExp(`above ${SAME_RING_MAX}`));
+  assert.equal(exactObstacle(big), null);
+  assert.match(exactAutoObstacle(big)!, new RegExp(`12832 unknowns, above the automatic limit ${SAME_RING_MAX}`));
   assert.equal(chooseMethod(big), 'krylov');
-  assert.throws(() => chooseMethod(big, 'exact'), /method 'exact' needs/);
+  assert.equal(chooseMethod(big, 'exact'), 'exact');
+  const huge = conv2d(randn([32, 32, 3, 3], { seed: 9, dtype: 'float64' }), { inShape: [32, 400, 400], padding: 1 });
+  assert.match(exactObstacle(huge)!, new RegExp(`above ${EXACT_RING_MAX}`));
+  assert.throws(() => chooseMethod(huge, 'exact'), /method 'exact' needs/);
 });
 
 test("'same' exact: zero padding embeds in the smallest torus that does not wrap onto data (n + max pad)", () => {

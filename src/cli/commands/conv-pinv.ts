@@ -202,6 +202,9 @@ export function runConvPinv(o: ConvPinvCliOptions, ctx: CliContext): Record<stri
     report['status'] = info.status;
     report['condEstimate'] = info.condEstimate;
   }
+  if (info.method === 'krylov' && report['relNormalResidual'] === undefined) report['relNormalResidual'] = info.relNormalResidual;
+  if (info.choice !== undefined) report['choice'] = info.choice;
+  if (info.fallback !== undefined) report['fallback'] = info.fallback;
   if (o.report !== undefined) writeJsonAtomic(o.report, report);
   ctx.stdout(
     `conv-pinv: ${info.method}${info.method === 'krylov' ? ` (${info.iterations} iterations, ${info.converged ? 'converged' : 'NOT converged: hit the cap or tolerance not met'})` : ''}` +

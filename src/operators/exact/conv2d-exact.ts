@@ -10,26 +10,27 @@ import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
 import { RingValidFactor, type RingFactorInfo, type RingSolveOptions } from './ring-valid.js';
 import { RingSameFactor, sameTorusSize } from './ring-same.js';
-import { RingRectFactor, rectGeometry, rectObstacle, type RectConvSpec } from './ring-rect.js';
+import { EXACT_RING_MAX, RECT_RING_MAX, RingRectFactor, rectGeometry, rectObstacle, type RectConvSpec } from './ring-rect.js';
 
 /**
  * Largest capacitance system (unknowns on the ring, c·(N1N2 − n1n2) with the torus of {@link sameTorusSize}:
- * c·(2n + 1) for a 3×3 zero-padded 'same', c·(4n + 4) for reflect/replicate) that the 'same' path factorises
- * densely (recursive LU, (2/3)R³ flops at ≈ 25 GFLOP/s on two cores, 8R² bytes): c = 32, 128² has 8,224
- * (LU ≈ 15 s, 540 MB; set-up + solve ≈ 32 s), c = 8, 128² 2,056 (≈ 3 s), c = 3, 512² 3,075. At the limit the LU
- * takes ≈ 27 s and 800 MB. Beyond it the iterative ring solves measured so far need over a thousand iterations
- * (docs/ISSUE9-APPROACHES.md), so 'auto' goes to Krylov.
+ * c·(2n + 1) for a 3×3 zero-padded 'same', c·(4n + 4) for reflect/replicate) that 'auto' factorises densely
+ * with the 'same' path (recursive LU, (2/3)R³ flops at ≈ 25 GFLOP/s on two cores, 8R² bytes): c = 32, 128² has
+ * 8,224 (LU ≈ 15 s, 540 MB; set-up + solve ≈ 25 s), c = 8, 128² 2,056 (≈ 3 s), c = 3, 512² 3,075. At the limit
+ * the LU takes ≈ 27 s and 800 MB. Beyond it 'auto' goes to Krylov (the iterative ring solves measured so far
+ * need over a thousand iterations, docs/ISSUE9-APPROACHES.md) and `method: 'exact'` still factorises, up to
+ * {@link EXACT_RING_MAX} unknowns (reflect/replicate at c = 32, 128²: 16,512).
  */
 export const SAME_RING_MAX = 10000;
 
 /**
  * Why the exact ring solvers cannot handle `op`, or null when they can: real, groups 1, and either 'valid'
  * (no padding; any stride and dilation), square 'same' (zeros, reflect or replicate padding with pads summing
- * to d·(k−1) per axis, stride 1, c_out = c_in, pad ring of at most {@link SAME_RING_MAX} unknowns), or any
+ * to d·(k−1) per axis, stride 1, c_out = c_in, pad ring of at most {@link EXACT_RING_MAX} unknowns), or any
  * other zero, reflect or replicate padding (any pads, stride, dilation, c_out, c_in) whose normal equations the two-ring solver can
  * form — wide A (rows ≤ cols) with c_out ≤ c_in·(input phases the taps read, s1·s2 unless dilation and stride
- * share a factor), or tall A with c_in·s1·s2 ≤ c_out and every phase read — with at most {@link RECT_RING_MAX}
- * ring unknowns.
+ * share a factor), or tall A with c_in·s1·s2 ≤ c_out and every phase read — with at most {@link EXACT_RING_MAX}
+ * ring unknowns. 'auto' uses them below smaller limits ({@link exactAutoObstacle}).
  *
  * @example `exactObstacle(conv2d(w, { inShape: [2, 8, 8] })) // null`
  */
@@ -50,7 +51,7 @@ export function exactObstacle(op: Conv2dOperator): string | null {
     const N1 = sameTorusSize(n1, p.top + p.bottom, p.top, mode);
     const N2 = sameTorusSize(n2, p.left + p.right, p.left, mode);
     const ring = ci * (N1 * N2 - n1 * n2);
-    if (ring > SAME_RING_MAX) return `the pad ring has ${ring} unknowns, above ${SAME_RING_MAX} (dense capacitance LU; an iterative ring solve is not implemented)`;
+    if (ring > EXACT_RING_MAX) return `the pad ring has ${ring} unknowns, above ${EXACT_RING_MAX} (dense capacitance LU, ${((8 * ring * ring) / 1e9).toFixed(1)} GB; an iterative ring solve is not implemented)`;
     return null;
   }
   // Any other pads, stride, dilation or channel counts: the two-ring solver (zeros, reflect or replicate).
@@ -123,6 +124,22 @@ export interface Conv2dExactSolveInfo {
   converged: boolean;
   /** Largest per-sample ‖Aᵀ(Ax̂ − y)‖/(ν‖y‖), ν ≤ ‖A‖ a lower bound. */
   normalResidual: number;
+}
+
+/**
+ * Why `pinv`'s 'auto' does not take the exact ring solvers for `op`: {@link exactObstacle}, or a ring system
+ * above {@link SAME_RING_MAX} / {@link RECT_RING_MAX} unknowns (then `method: 'exact'` still works, at
+ * (2/3)U³ flops and 8U² bytes); null when it does.
+ *
+ * @example `exactAutoObstacle(A) // null for 'same' at c = 32, 128² (8,224 unknowns)`
+ */
+export function exactAutoObstacle(op: Conv2dOperator): string | null {
+  const why = exactObstacle(op);
+  if (why !== null) return why;
+  const { kind, unknowns } = exactKind(op);
+  const max = kind === 'same' ? SAME_RING_MAX : kind === 'rect' ? RECT_RING_MAX : Infinity;
+  if (unknowns <= max) return null;
+  return `the ring system has ${unknowns} unknowns, above the automatic limit ${max}; method 'exact' factorises it (${((8 * unknowns * unknowns) / 1e9).toFixed(1)} GB, about ${Math.round(((2 / 3) * unknowns ** 3) / 1.4e10)} s of set-up on 2 cores)`;
 }
 
 /**

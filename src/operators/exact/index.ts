@@ -15,9 +15,9 @@ export { RECYCLE_BYTES_DEFAULT, RingValidFactor, SOLVE_BATCH } from './ring-vali
 export type { RingFactorInfo, RingFactorOptions, RingSolveInfo, RingSolveOptions, ValidConvSpec } from './ring-valid.js';
 export { RingSameFactor } from './ring-same.js';
 export type { RingSameInfo, RingSameSolveInfo, SameConvSpec } from './ring-same.js';
-export { RECT_RING_MAX, RingRectFactor, rectGeometry, rectObstacle } from './ring-rect.js';
+export { EXACT_RING_MAX, RECT_RING_MAX, RingRectFactor, rectGeometry, rectObstacle } from './ring-rect.js';
 export type { RectConvSpec, RectGeometry, RingRectInfo, RingRectSolveInfo } from './ring-rect.js';
-export { Conv2dExactPinv, exactObstacle, exactWellPosed, SAME_RING_MAX } from './conv2d-exact.js';
+export { Conv2dExactPinv, exactAutoObstacle, exactKind, exactObstacle, exactWellPosed, SAME_RING_MAX } from './conv2d-exact.js';
 export type { Conv2dExactSolveInfo } from './conv2d-exact.js';
 
 /** Geometry of {@link exactConvPinv}. @example `{ inShape: [3, 64, 64], padding: 0 }` */

@@ -33,13 +33,23 @@ import { luBlockedReal, luBlockedSolve } from '../../linalg/kernels/lu-blocked.j
 import { allocShared } from '../../parallel/pool.js';
 
 /**
- * Largest capacitance system (output-ring + input-ring unknowns) the rectangular path factorises densely:
- * (2/3)U³ flops and 8U² bytes (800 MB at the limit), as SAME_RING_MAX for the square 'same' path.
- * c = 8, 64² stride-2 'same' has 2,600 unknowns; c_out = 16, c_in = 8, 64² 'same' 3,096.
+ * Largest capacitance system (output-ring + input-ring unknowns) that `pinv`'s 'auto' factorises densely with
+ * the rectangular path: (2/3)U³ flops and 8U² bytes (800 MB, ≈ 30 s at the limit), as SAME_RING_MAX for the
+ * square 'same' path. c = 8, 64² stride-2 'same' has 2,600 unknowns; c_out = 16, c_in = 8, 64² 'same' 3,096.
+ * Up to {@link EXACT_RING_MAX} on request (`method: 'exact'`).
  *
  * @example `rectGeometry(spec).unknowns <= RECT_RING_MAX`
  */
 export const RECT_RING_MAX = 10000;
+
+/**
+ * Largest capacitance system either ring solver factorises when asked to (`method: 'exact'`): 8U² bytes, 3.5 GB
+ * at the limit, and (2/3)U³ flops — c = 32, 128² with stride 2 (20,640 unknowns: 427 s on the project's 2 cores,
+ * 4 GB resident) or reflect/replicate padding (16,512) fit.
+ *
+ * @example `EXACT_RING_MAX // 21000`
+ */
+export const EXACT_RING_MAX = 21000;
 
 /** Geometry and kernel of a zero-padded convolution (float64 weight `[cOut][cIn][kh][kw]`). @example `{ weight: w, cOut: 4, cIn: 2, kh: 3, kw: 3, n1: 8, n2: 8, pt: 1, pb: 1, pl: 1, pr: 1, s1: 2, s2: 2 }` */
 export interface RectConvSpec {
@@ -133,7 +143,7 @@ export function rectGeometry(spec: Omit<RectConvSpec, 'weight'>): RectGeometry {
  * Why the two-ring solver cannot take this geometry, or null: wide A (rows ≤ cols) needs Ĝ = ĈĈᴴ invertible,
  * so c_out ≤ c_in × (the input phases some tap reads: s1·s2 unless dilation and stride share a factor); tall
  * A needs ĈᴴĈ invertible, so c_in·s1·s2 ≤ c_out and every phase read (an unread phase is a set of zero
- * columns of A); and at most {@link RECT_RING_MAX} ring unknowns. Kernel values are not looked at: a kernel
+ * columns of A); and at most {@link EXACT_RING_MAX} ring unknowns. Kernel values are not looked at: a kernel
  * that makes A rank-deficient is reported by the factorisation ('singular').
  *
  * @example `rectObstacle({ cOut: 3, cIn: 2, kh: 5, kw: 5, n1: 10, n2: 10, pt: 1, pb: 1, pl: 1, pr: 1 }) // 'A has no more rows …'`
@@ -151,8 +161,8 @@ export function rectObstacle(spec: Omit<RectConvSpec, 'weight'>): string | null 
     return `A has more rows than columns but c_in·s1·s2 = ${g.cPhase} > c_out, so CᵀC on the torus is singular and A cannot have full column rank`;
   if (!g.wide && used < phases)
     return `A has more rows than columns but the taps read only ${used} of the ${phases} input phases of the stride: input pixels that no output reads make A column-rank deficient`;
-  if (g.unknowns > RECT_RING_MAX)
-    return `the two rings have ${g.unknowns} unknowns, above ${RECT_RING_MAX} (dense capacitance LU; an iterative ring solve is not implemented)`;
+  if (g.unknowns > EXACT_RING_MAX)
+    return `the two rings have ${g.unknowns} unknowns, above ${EXACT_RING_MAX} (dense capacitance LU, ${((8 * g.unknowns * g.unknowns) / 1e9).toFixed(1)} GB; an iterative ring solve is not implemented)`;
   return null;
 }
 

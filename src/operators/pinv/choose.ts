@@ -10,7 +10,7 @@ import { AdjointError } from '../../errors.js';
 import type { Conv2dOperator } from '../conv2d.js';
 import { circularFftObstacle } from './circular-fft.js';
 import { DENSE_AUTO_MAX_UNKNOWNS, DENSE_MAX_ENTRIES } from './dense.js';
-import { exactObstacle, exactWellPosed } from '../exact/conv2d-exact.js';
+import { exactAutoObstacle, exactObstacle, exactWellPosed } from '../exact/conv2d-exact.js';
 
 
 /** A pseudo-inverse method; 'auto' picks one. @example `const m: ConvPinvMethod = 'fft';` */
@@ -47,6 +47,6 @@ export function chooseMethod(op: Conv2dOperator, method: ConvPinvMethod = 'auto'
   if (circularFftObstacle(op) === null) return 'fft';
   if (op.inSize <= DENSE_AUTO_MAX_UNKNOWNS && op.outSize <= 4 * DENSE_AUTO_MAX_UNKNOWNS) return 'dense';
   // c_out > c_in·s²: G = CCᵀ is singular and the ring solver would only give a regularised answer.
-  if (damp === 0 && exactObstacle(op) === null && exactWellPosed(op)) return 'exact';
+  if (damp === 0 && exactAutoObstacle(op) === null && exactWellPosed(op)) return 'exact';
   return 'krylov';
 }
