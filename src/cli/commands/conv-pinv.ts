@@ -32,6 +32,7 @@ export interface ConvPinvCliOptions {
   damp?: string;
   tol?: string;
   maxIter?: string;
+  validSolver?: string;
   report?: string;
 }
 
@@ -186,6 +187,10 @@ export function runConvPinv(o: ConvPinvCliOptions, ctx: CliContext): Record<stri
   if (damp !== undefined) opts.damp = damp;
   if (tol !== undefined) opts.tol = tol;
   if (maxIter !== undefined) opts.maxIter = maxIter;
+  if (o.validSolver !== undefined) {
+    if (o.validSolver !== 'cg' && o.validSolver !== 'lu') throw bad(`--valid-solver must be cg or lu, got '${o.validSolver}'`);
+    opts.validSolver = o.validSolver;
+  }
   const bar = progressPrinter(ctx, maxIter);
   if (bar) opts.onIteration = (item, it, p) => void bar(item, it, p);
   const t0 = performance.now();
@@ -230,12 +235,13 @@ export const registerConvPinv: CommandRegistrar = (program: Command, ctx: CliCon
     .option('--stride <s>', "integer or 'H,W' (default 1)")
     .option('--dilation <d>', "integer or 'H,W' (default 1)")
     .option('--input-size <H,W>', 'input spatial size, needed when it does not follow from Y (stride > 1)')
-    .option('--method <m>', 'auto | fft | dense | exact | krylov (default auto; exact = ring solvers: real valid, or square same with zeros padding)')
+    .option('--method <m>', 'auto | fft | dense | exact | krylov (default auto; exact = ring solvers: real valid, zeros/reflect/replicate padding)')
     .option('--rtol <r>', 'relative cut-off against σ₁(A) (default max(M,N)·ε)')
     .option('--atol <a>', 'absolute cut-off')
     .option('--damp <l>', 'Tikhonov damping λ')
     .option('--tol <t>', 'Krylov tolerance (exact: normal-equation target, default 1e-10)')
     .option('--max-iter <n>', 'Krylov iteration cap (exact: CG cap per refinement pass)')
+    .option('--valid-solver <s>', "exact on 'valid': cg (default, CG on the ring per y) | lu (dense ring factorisation once)")
     .option('--report <file>', 'write { method, iterations, converged, relResidual, seconds } as JSON')
     .action(async (opts: ConvPinvCliOptions) => {
       // The per-frequency factorisation splits across worker threads (ADJOINT_THREADS=1 disables).

@@ -3,7 +3,7 @@
  * `Conv2dOperator.pinv({ method: 'exact' })`: which operators they apply to, and a factorisation object that
  * solves batches of right-hand sides in the operator's own layout and dtype. Kept on the operator by conv2d-pinv.ts (like the FFT factorisation).
  */
-import { AdjointError } from '../../errors.js';
+import { AdjointError, argError } from '../../errors.js';
 import { isComplex } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Conv2dOperator } from '../conv2d.js';
@@ -211,9 +211,16 @@ export class Conv2dExactPinv {
   private readonly perIn: number;
   private readonly perOut: number;
 
-  constructor(op: Conv2dOperator) {
+  /**
+   * @param options.validSolver 'valid' convolutions only: 'cg' (default) solves the ring system by
+   *   preconditioned CG for every y; 'lu' factorises it densely once through the two-ring solver (an empty input
+   *   ring), so that a new y costs two FFT passes and two triangular solves.
+   */
+  constructor(op: Conv2dOperator, options: { validSolver?: 'cg' | 'lu' } = {}) {
     const why = exactObstacle(op);
     if (why !== null) throw new AdjointError(`Conv2dExactPinv: ${why}`, 'op');
+    const vs = options.validSolver ?? 'cg';
+    if (vs !== 'cg' && vs !== 'lu') throw argError('Conv2dExactPinv', 'options.validSolver', "'cg' or 'lu'", vs);
     this.op = op;
     const [co, ci, kh, kw] = op.weight.shape as [number, number, number, number];
     const ish = op.inShape;
@@ -224,7 +231,12 @@ export class Conv2dExactPinv {
     this.perOut = co * osh[osh.length - 2]! * osh[osh.length - 1]!;
     const weight = Float64Array.from(toFloat64(op.weight));
     const p = op.pads;
-    if ((p.top || p.bottom || p.left || p.right) && squareSameObstacle(op, '') !== null) {
+    const padded = p.top || p.bottom || p.left || p.right;
+    if (!padded && vs === 'lu') {
+      const whyLu = rectObstacleOf(op, 'padding 0');
+      if (whyLu !== null) throw new AdjointError(`Conv2dExactPinv: option 'validSolver' 'lu' needs a ring system the two-ring solver can factorise: ${whyLu}`, 'validSolver');
+    }
+    if ((padded && squareSameObstacle(op, '') !== null) || (!padded && vs === 'lu')) {
       this.kind = 'rect';
       const f = new RingRectFactor(rectSpec(op, weight));
       this.factor = f;
