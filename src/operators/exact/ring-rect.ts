@@ -31,6 +31,9 @@ import { powerLambdaMax } from './hermitian-kernel.js';
 import { complexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
 import { luBlockedReal, luBlockedSolve } from '../../linalg/kernels/lu-blocked.js';
 import { allocShared } from '../../parallel/pool.js';
+import { conv2d as nnConv2d } from '../../nn/conv2d.js';
+import { convTranspose2d as nnConvTranspose2d } from '../../nn/conv-transpose2d.js';
+import { Tensor } from '../../tensor/tensor.js';
 
 /**
  * Largest capacitance system (output-ring + input-ring unknowns) that `pinv`'s 'auto' factorises densely with
@@ -398,8 +401,9 @@ export class RingRectFactor {
   private readonly vo: Float64Array;
   private readonly vi: Float64Array;
   private singular = false;
-  /** Reflect/replicate: the padded input buffer of {@link applyA} (null for zero pads) and its size. */
-  private readonly padded: Float64Array | null;
+  /** The padded input buffer of {@link applyA} (pads explicit: zeros or copies) and its size. */
+  private readonly padded: Float64Array;
+  private wTensor: Tensor | undefined;
   private readonly np1: number;
   private readonly np2: number;
 
@@ -415,7 +419,7 @@ export class RingRectFactor {
     this.d2 = spec.d2 ?? 1;
     this.np1 = n1 + pt + spec.pb;
     this.np2 = n2 + pl + spec.pr;
-    this.padded = (spec.mode ?? 'zeros') === 'zeros' ? null : new Float64Array(ci * this.np1 * this.np2);
+    this.padded = new Float64Array(ci * this.np1 * this.np2);
     const { M1, M2, m1, m2, cPhase: cp, wide } = geo;
     const MM = M1 * M2;
     const g = wide ? co : cp;
@@ -825,72 +829,68 @@ export class RingRectFactor {
     return z;
   }
 
-  /** y = A x (direct padded strided cross-correlation, float64; y: `[co][m1][m2]`). @example `f.applyA(x, y)` */
+  /**
+   * y = A x (float64; x `[ci][n1][n2]`, y `[co][m1][m2]`): the input padded explicitly (zeros or copies), then
+   * the library's 'valid' strided conv2d (blocked, WebAssembly, both threads).
+   * @example `f.applyA(x, y)`
+   */
   applyA(x: Float64Array, out: Float64Array): void {
-    const { n1, n2, pt, pl } = this.spec;
-    if (this.padded === null) this.correlate(x, out, false, n1, n2, pt, pl);
-    else {
-      this.pad(x, this.padded, false);
-      this.correlate(this.padded, out, false, this.np1, this.np2, 0, 0);
-    }
+    const { cIn: ci } = this.spec;
+    this.pad(x, this.padded, false);
+    const y = nnConv2d(new Tensor(this.padded, [1, ci, this.np1, this.np2], 'float64'), this.weightTensor(), { stride: [this.s1, this.s2], dilation: [this.d1, this.d2] });
+    out.set(y.data as Float64Array);
   }
 
-  /** x = Aᵀ y (the exact transpose of {@link applyA}). @example `f.applyAT(y, x)` */
+  /**
+   * x = Aᵀ y (the exact transpose of {@link applyA}): the library's convTranspose2d back onto the padded grid,
+   * then Eᵀ (pads dropped, or added onto the pixels they copy).
+   * @example `f.applyAT(y, x)`
+   */
   applyAT(y: Float64Array, out: Float64Array): void {
-    const { n1, n2, pt, pl } = this.spec;
-    if (this.padded === null) this.correlate(out, y, true, n1, n2, pt, pl);
-    else {
-      this.correlate(this.padded, y, true, this.np1, this.np2, 0, 0);
-      this.pad(out, this.padded, true);
-    }
+    const { cOut: co, kh, kw } = this.spec;
+    const { m1, m2 } = this.geometry;
+    // The output padding that picks the padded size among those a strided conv2d maps to (m1, m2).
+    const op1 = this.np1 - ((m1 - 1) * this.s1 + this.d1 * (kh - 1) + 1);
+    const op2 = this.np2 - ((m2 - 1) * this.s2 + this.d2 * (kw - 1) + 1);
+    const g = nnConvTranspose2d(new Tensor(y, [1, co, m1, m2], 'float64'), this.weightTensor(), {
+      stride: [this.s1, this.s2],
+      dilation: [this.d1, this.d2],
+      outputPadding: [op1, op2],
+    });
+    this.pad(out, g.data as Float64Array, true);
   }
 
-  /** xp = E x (the reflect/replicate-padded input), or, `transpose`, x = Eᵀ xp (each pad pixel added to its source). */
+  private weightTensor(): Tensor {
+    const { cOut: co, cIn: ci, kh, kw, weight } = this.spec;
+    this.wTensor ??= new Tensor(weight, [co, ci, kh, kw], 'float64');
+    return this.wTensor;
+  }
+
+  /** xp = E x (the padded input: zeros or copies), or, `transpose`, x = Eᵀ xp (pads dropped or added to their sources). */
   private pad(x: Float64Array, xp: Float64Array, transpose: boolean): void {
     const { cIn: ci, n1, n2, pt, pl } = this.spec;
     const { np1, np2 } = this;
-    const mode = this.spec.mode === 'replicate' ? 'replicate' : 'reflect';
+    const mode = this.spec.mode ?? 'zeros';
     if (transpose) x.fill(0);
+    else if (mode === 'zeros') xp.fill(0);
     for (let c = 0; c < ci; c++)
       for (let a = 0; a < np1; a++) {
-        const i = padSource(a - pt, n1, mode);
+        const i = mode === 'zeros' ? a - pt : padSource(a - pt, n1, mode);
+        if (i < 0 || i >= n1) continue;
         const xo = (c * n1 + i) * n2;
         const po = (c * np1 + a) * np2;
+        if (mode === 'zeros') {
+          // Interior columns only: one contiguous run per row.
+          if (transpose) for (let j = 0; j < n2; j++) x[xo + j] = xp[po + pl + j]!;
+          else for (let j = 0; j < n2; j++) xp[po + pl + j] = x[xo + j]!;
+          continue;
+        }
         for (let b = 0; b < np2; b++) {
           const j = padSource(b - pl, n2, mode);
           if (transpose) x[xo + j] += xp[po + b]!;
           else xp[po + b] = x[xo + j]!;
         }
       }
-  }
-
-  /** Strided cross-correlation of a `[ci][n1][n2]` input read with pads pt, pl (zero beyond), into or from y. */
-  private correlate(x: Float64Array, y: Float64Array, transpose: boolean, n1: number, n2: number, pt: number, pl: number): void {
-    const { cOut: co, cIn: ci, kh, kw, weight } = this.spec;
-    const { m1, m2 } = this.geometry;
-    const { s1, s2, d1, d2 } = this;
-    (transpose ? x : y).fill(0);
-    for (let v = 0; v < kw; v++) {
-      // Output columns j whose input column j·s2 + v·d2 − pl lies in [0, n2).
-      const jlo = Math.max(0, Math.ceil((pl - v * d2) / s2));
-      const jhi = Math.min(m2, Math.floor((n2 - 1 + pl - v * d2) / s2) + 1);
-      if (jhi <= jlo) continue;
-      for (let u = 0; u < kh; u++)
-        for (let i = 0; i < m1; i++) {
-          const r = i * s1 + u * d1 - pt;
-          if (r < 0 || r >= n1) continue;
-          for (let o = 0; o < co; o++) {
-            const yo = (o * m1 + i) * m2;
-            for (let c = 0; c < ci; c++) {
-              const k = weight[((o * ci + c) * kh + u) * kw + v]!;
-              if (k === 0) continue;
-              const xo = (c * n1 + r) * n2 + v * d2 - pl;
-              if (transpose) for (let j = jlo; j < jhi; j++) x[xo + j * s2] += k * y[yo + j]!;
-              else for (let j = jlo; j < jhi; j++) y[yo + j] += k * x[xo + j * s2]!;
-            }
-          }
-        }
-    }
   }
 
   /**
