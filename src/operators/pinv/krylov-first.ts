@@ -45,7 +45,7 @@ export function krylovFirstBudget(op: Conv2dOperator, unknowns: number): number 
   return Math.min(3000, Math.max(50, Math.floor((BUDGET_SHARE * exact) / perIteration)));
 }
 
-/** A kept Krylov answer, with the residuals measured on it. */
+/** A kept Krylov answer, with the residuals measured on it. @example `if (r.kept) console.log(r.kept.relNormalResidual)` */
 export interface KrylovFirstResult {
   x: Tensor;
   info: KrylovPinvInfo;
