@@ -22,14 +22,14 @@
 import { AdjointError, argError } from '../../errors.js';
 import { irfftn, rfftn } from '../../fft/api.js';
 import { svd, svdvals } from '../../linalg/spectral.js';
-import { allocShared, isShared, parallelFor } from '../../parallel/pool.js';
+import { allocShared, getParallelBackend, isShared, parallelFor } from '../../parallel/pool.js';
 import { isComplex, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
 import { blocksAt, columnSums, columnSumsSplit, columnSumsSplitLength, FAST_KAPPA_MAX, FAST_MARGIN, type BlockGeometry } from './circular-kernels.js';
-import { gramLagSums, lagSumsStride } from './gram-lags.js';
-import { adjointColumnSums, gramAuxLength, gramLambdaMax } from './gram-truncated.js';
+import { lagProductsLength, lagSumsStride } from './gram-lags.js';
+import { adjointColumnSums, gramAuxLength, gramLambdaMax, gramSlotLength } from './gram-truncated.js';
 import './tasks.js';
 
 /** Cut-off and damping options shared by the pseudo-inverse paths. @example `{ rtol: 1e-12 }` */
@@ -159,13 +159,37 @@ export function evaluateBlocks(geom: BlockGeometry, w: Float64Array): { blocks: 
   return { blocks, fro, count };
 }
 
-/** `a` itself when already shared (or no backend), else a shared copy, so that parallelFor may split work on it. */
-function sharedCopy(a: Float64Array): Float64Array {
-  if (isShared(a)) return a;
-  const s = allocShared(Float64Array, a.length);
-  if (!isShared(s)) return a;
-  s.set(a);
-  return s;
+/**
+ * Scratch arrays that no factorisation or result keeps (the Gram passes' `aux`, the lag sums and tap products,
+ * the solve's float64 y and its spectra), held weakly between calls by purpose: a fresh one costs a first-touch
+ * page fault per 4 KiB (about a microsecond a block for `aux`; on the calling thread alone for the solve's), a
+ * reused one nothing. An array is taken out of the pool while in use (so two users never share one: the pool is
+ * refilled by {@link releaseScratch} only once its user is done with it) and the garbage collector may drop a
+ * pooled one at any time (nothing is held once the program lets go of the library's results for a while).
+ */
+const scratchPool = new Map<string, WeakRef<Float64Array>>();
+
+/** A Float64Array of `length` for `purpose` (shared when a backend is installed, as allocShared), pooled or fresh; contents arbitrary. */
+function takeScratch(purpose: string, length: number): Float64Array {
+  const a = scratchPool.get(purpose)?.deref();
+  scratchPool.delete(purpose);
+  const shared = getParallelBackend() !== null && typeof SharedArrayBuffer !== 'undefined';
+  return a !== undefined && a.length === length && isShared(a) === shared ? a : allocShared(Float64Array, length);
+}
+
+/** Returns a {@link takeScratch} array to the pool (the caller no longer uses it). */
+function releaseScratch(purpose: string, a: Float64Array): void {
+  scratchPool.set(purpose, new WeakRef(a));
+}
+
+/** gram-lags.ts's gramLagSums into `out`, both halves split across threads (the same sums in the same order). */
+function lagSumsParallel(geom: BlockGeometry, w: Float64Array, out: Float64Array): Float64Array {
+  const sg = allocSharedCopy(geom), sw = allocSharedCopy(w);
+  const M = takeScratch('lagProducts', lagProductsLength(geom));
+  parallelFor('convPinvLagProducts', geom[2]! * (2 * geom[3]! - 1), [sg, sw, M], { minPerThread: 1 });
+  parallelFor('convPinvLagColumns', geom[14]!, [sg, M, out], { minPerThread: 4 });
+  releaseScratch('lagProducts', M);
+  return out;
 }
 
 function allocSharedCopy(a: Float64Array): Float64Array {
@@ -251,7 +275,7 @@ export class CircularPinv {
       gramPath && s1 === 1 && s2 === 1
         ? {
             params: allocSharedCopy(Float64Array.of(rows, kh, n1, geom[10]!, g2h, geom[12]!)),
-            sums: gramLagSums(geom, w, allocShared(Float64Array, g2h * lagSumsStride(rows, kh))),
+            sums: lagSumsParallel(geom, w, takeScratch('lagSums', g2h * lagSumsStride(rows, kh))),
             geom,
             w,
           }
@@ -266,6 +290,7 @@ export class CircularPinv {
       this.pinvBlocks = P;
       if (lag !== null) this.adjointSums = adjointColumnSums(geom, w, allocShared(Float64Array, columnSumsSplitLength(geom)));
       const r = gramFactor(P, count, rows, atol, rtol, scale, (g) => multiplicity(g, m1, m2, g2h), fro, lag);
+      if (lag !== null) releaseScratch('lagSums', lag.sums);
       this.secondBlocks = r.second;
       this.info = r.info;
       return;
@@ -371,13 +396,26 @@ export class CircularPinv {
     }
     if (isComplex(y.dtype)) throw argError(fn, 'y', 'a real tensor (the operator is real)', y.dtype);
     const count = y.numel / (rows * m1 * m2);
-    const yd = toFloat64(y);
+    // y in float64: as it is, or converted into pooled scratch (read only by the rfft; see takeScratch).
+    const src = y.data;
+    const yd = src instanceof Float64Array ? src : takeScratch('solveY64', src.length);
+    if (yd !== src) for (let i = 0; i < src.length; i++) yd[i] = src[i]!;
     const y64 = new Tensor(yd, [count, rows, m1, m2], 'float64');
-    const yf = sharedCopy(toFloat64(rfftn(y64, { dim: [-2, -1] })));
+    const yh = toFloat64(rfftn(y64, { dim: [-2, -1] }));
+    if (yd !== src) releaseScratch('solveY64', yd);
+    // Both spectra are scratch of this call (irfftn returns a new array): pooled, not fresh (whose first touch
+    // costs a page fault per 4 KiB, on this thread alone). The stride-1 x̂ needs no clearing: its half spectrum
+    // has exactly the blocks' frequencies, each written once.
+    const yf = isShared(yh) ? yh : takeScratch('solveY', yh.length);
+    if (yf !== yh) yf.set(yh);
     const n2h = Math.floor(n2 / 2) + 1;
-    const xf = allocShared(Float64Array, count * cin * n1 * n2h * 2);
+    const xLen = count * cin * n1 * n2h * 2;
+    const stride1 = geom[8] === 1 && geom[9] === 1;
+    const xf = stride1 ? takeScratch('solveX', xLen) : allocShared(Float64Array, xLen);
     parallelFor('convPinvApply', this.info.blocks, [this.sharedGeom, this.pinvBlocks, yf, xf, count, this.secondBlocks, this.adjointSums], { minPerThread: 64 });
     const x = irfftn(new Tensor(xf, [count, cin, n1, n2h], 'complex128'), { s: [n1, n2], dim: [-2, -1] });
+    if (yf !== yh) releaseScratch('solveY', yf);
+    if (stride1) releaseScratch('solveX', xf);
     const lead = y.shape.slice(0, y.ndim - 3);
     return fromFloat64(toFloat64(x), [...lead, cin, n1, n2], op.inDtype);
   }
@@ -405,8 +443,10 @@ function gramFactor(
 ): { info: CircularPinvInfo; second: Float64Array } {
   const AUX = gramAuxLength(n);
   const nn = n * n;
-  const gs = allocShared(Float64Array, count * 2 * nn);
-  const aux = allocShared(Float64Array, count * AUX);
+  const slot = gramSlotLength(n, lag !== null);
+  const gs = allocShared(Float64Array, count * slot);
+  // (every entry of aux that pass 2 reads is written by pass 1: a pooled one needs no clearing)
+  const aux = takeScratch('gramAux', count * AUX);
   if (lag === null) parallelFor('convPinvGramTridiag', count, [n, P, gs, aux], { minPerThread: 8 });
   else parallelFor('convPinvGramLagTridiag', count, [lag.params, lag.sums, gs, aux, fro], { minPerThread: 8 });
   let best = 0;
@@ -423,7 +463,8 @@ function gramFactor(
   const params = allocShared(Float64Array, 3);
   params.set([cutoff * cutoff, Math.max(sigmaMax * sigmaMax, cutoff * cutoff), scale]);
   const kOut = allocShared(Int32Array, count);
-  parallelFor('convPinvGramSolve', count, [n, P, gs, aux, params, kOut], { minPerThread: 8 });
+  const none = allocShared(Float64Array, 0);
+  parallelFor('convPinvGramSolve', count, [n, P, gs, aux, params, kOut, lag?.params ?? none, lag?.sums ?? none], { minPerThread: 8 });
   let rank = 0;
   const failed: number[] = [];
   for (let g = 0; g < count; g++) {
@@ -465,6 +506,8 @@ function gramFactor(
     }
     const idx = allocShared(Int32Array, nr);
     idx.set(failed);
+    // `gs` keeps each second factor as its packed lower triangle (gram-truncated.ts, gramSlotLength).
+    const half = (n * (n + 1)) / 2;
     if (lag !== null) {
       for (let i = 0; i < nr; i++) {
         for (let o = 0; o < n; o++) {
@@ -475,15 +518,30 @@ function gramFactor(
           }
         }
       }
-      parallelFor('convPinvAssemble', nr, [n, n, idx, wt, U, Vh, gs, scale], { minPerThread: 8 });
+      // assembled whole (item i at 2n²·i), then packed into block failed[i]'s slot
+      const whole = allocShared(Float64Array, nr * 2 * nn);
+      const seq = allocShared(Int32Array, nr);
+      for (let i = 0; i < nr; i++) seq[i] = i;
+      parallelFor('convPinvAssemble', nr, [n, n, seq, wt, U, Vh, whole, scale], { minPerThread: 8 });
+      for (let i = 0; i < nr; i++) {
+        const src = i * 2 * nn, dst = failed[i]! * slot;
+        let q = 0;
+        for (let r = 0; r < n; r++) {
+          for (let c = 0; c <= r; c++, q++) {
+            gs[dst + q] = whole[src + r * n + c]!;
+            gs[dst + half + q] = r === c ? 0 : whole[src + nn + r * n + c]!;
+          }
+        }
+      }
     } else {
       parallelFor('convPinvAssemble', nr, [n, n, idx, wt, U, Vh, P, scale], { minPerThread: 8 });
       for (const g of failed) {
-        gs.fill(0, g * 2 * nn, (g + 1) * 2 * nn);
-        for (let i = 0; i < n; i++) gs[g * 2 * nn + i * n + i] = 1;
+        gs.fill(0, g * slot, (g + 1) * slot);
+        for (let i = 0; i < n; i++) gs[g * slot + (i * (i + 1)) / 2 + i] = 1;
       }
     }
   }
+  releaseScratch('gramAux', aux);
   return { info: { sigmaMax, sigmaMaxUpper: sigmaMax, cutoff, rank, blocks: count, fastBlocks: 0, svdBlocks: nr, gramBlocks: count - nr - countZero(fro) }, second: gs };
 }
 

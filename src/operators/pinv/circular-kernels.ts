@@ -10,6 +10,7 @@
  * Stored pseudo-inverse blocks P(g) (cols × rows) are split: the cols·rows real parts, then the imaginary parts.
  */
 import { complexGaussJordan, type CertifiedInverseNorms } from '../../linalg/kernels/complex-gauss-jordan.js';
+import { hemmPackedJs, packedHermProduct } from './hpd-truncated-inverse.js';
 import { compileWasm, wasmDisabled } from '../../wasm/load.js';
 import { WASM_BASE64 as BLOCK_WASM } from './circular-block.wasm.js';
 
@@ -377,7 +378,9 @@ export function blocksAt(geom: BlockGeometry, t: Float64Array, idx: ArrayLike<nu
  * conjugated, at −f, wherever that falls in the half plane. Blocks g in [start, end) only; disjoint ranges
  * write disjoint entries. Each P(g) is read once for the whole batch. With `second` (non-empty; the Gram path of
  * gram-truncated.ts, square blocks), block g is the product S(g)·P(g) of two stored factors, S(g) (cols × cols,
- * same split layout) at g·2·cols² in `second`, applied after P(g). With `adjointSums` (non-empty; the Gram path
+ * Hermitian) kept as its packed lower triangle (entry (i, j ≤ i) at i(i+1)/2 + j, real parts then imaginary
+ * parts from cols(cols+1)/2 on) at the start of slot g of `second` (slots of second.length / (m1·g2h) numbers),
+ * applied as it is after P(g) (hpd-truncated-inverse.ts's hemmPackedJs or the `hemmPacked` kernel). With `adjointSums` (non-empty; the Gram path
  * with stride 1) P(g) = B(g)ᴴ is not read from `pinv` but evaluated from those sums (gram-truncated.ts's
  * adjointColumnSums) by the SIMD block kernel, or {@link fillSplitJs}.
  *
@@ -407,19 +410,22 @@ export function applyBlocks(
   const ny = rows * count;
   const nx = cols * count;
   const two = second.length > 0;
-  const ss = two ? cols * cols : 0;
+  const half = (cols * (cols + 1)) / 2;
+  const slot = two ? second.length / (m1 * g2h) : 0;
   // Gram path, stride 1: the first factor P(g) = B(g)ᴴ is evaluated here from the adjoint column sums
   // (gram-truncated.ts's adjointColumnSums: layout [g2][u][c][o], split re/im) instead of being read.
   const gen = adjointSums.length > 0;
   const kh = geom[2]!, d1 = geom[10]!, top = geom[12]!;
   const tsLen = gen ? adjointSums.length : 0;
   // WebAssembly: P(g) and the gathered Y(g) are copied into the kernel's memory (or P(g) evaluated there), X(g)
-  // comes back from it (with a second factor: S(g) too, and X(g) is then the product of S(g) with the first
-  // result, at x1).
-  const k = applyKernel(8 * (2 * nn + 2 * ny + 2 * nx + (two ? 2 * ss + 2 * nx : 0) + tsLen + 2 * kh));
+  // comes back from it (with a second factor: packed S(g) too, and X(g) is then the product of S(g) with the
+  // first result, at x1).
+  const k = applyKernel(8 * (2 * nn + 2 * ny + 2 * nx + (two ? 2 * nx + 2 * half : 0) + tsLen + 2 * kh));
+  const hemm = k !== null && two ? packedHermProduct(k.memory) : null;
   let buf: Float64Array;
-  let pOff: number, yOff: number, xOff: number, sOff: number, x1Off: number;
-  let tOff = 0, eOff = 0;
+  let pOff: number, yOff: number, xOff: number, x1Off: number;
+  // (hOff: the packed S(g); JS keeps it at the end of its own buffer)
+  let tOff = 0, eOff = 0, hOff = 0;
   let e1: Float64Array = EMPTY;
   let pSrc = pinv;
   if (k !== null) {
@@ -427,18 +433,18 @@ export function applyBlocks(
     pOff = 0;
     yOff = 2 * nn;
     xOff = yOff + 2 * ny;
-    sOff = xOff + 2 * nx;
-    x1Off = sOff + 2 * ss;
+    x1Off = xOff + 2 * nx;
     if (gen) {
       tOff = x1Off + (two ? 2 * nx : 0);
       eOff = tOff + tsLen;
       buf.set(adjointSums, tOff);
       e1 = buf.subarray(eOff, eOff + 2 * kh);
     }
+    hOff = x1Off + (two ? 2 * nx : 0) + tsLen + 2 * kh;
   } else {
-    buf = new Float64Array(2 * ny + 2 * nx + (two ? 2 * nx : 0));
+    buf = new Float64Array(2 * ny + 2 * nx + (two ? 2 * nx + 2 * half : 0));
+    hOff = 2 * ny + 4 * nx;
     pOff = -1;
-    sOff = -1;
     yOff = 0;
     xOff = 2 * ny;
     x1Off = xOff + 2 * nx;
@@ -480,8 +486,9 @@ export function applyBlocks(
       if (!gen) buf.set(pinv.subarray(pb, pb + 2 * nn), pOff);
       k.apply(rows, cols, count, 8 * pOff, 8 * (pOff + nn), 8 * yOff, 8 * (yOff + ny), 8 * xa, 8 * (xa + nx));
       if (two) {
-        buf.set(second.subarray(g * 2 * ss, (g + 1) * 2 * ss), sOff);
-        k.apply(cols, cols, count, 8 * sOff, 8 * (sOff + ss), 8 * x1Off, 8 * (x1Off + nx), 8 * xOff, 8 * (xOff + nx));
+        buf.set(second.subarray(g * slot, g * slot + 2 * half), hOff);
+        if (hemm !== null) hemm(cols, count, 8 * hOff, 8 * (hOff + half), 8 * x1Off, 8 * (x1Off + nx), 8 * xOff, 8 * (xOff + nx));
+        else hemmPackedJs(buf, cols, count, hOff, hOff + half, x1Off, x1Off + nx, xOff, xOff + nx);
       }
     } else {
       for (let j = 0; j < cols; j++) {
@@ -502,22 +509,23 @@ export function applyBlocks(
         }
       }
       if (two) {
-        const sb = g * 2 * ss;
-        for (let j = 0; j < cols; j++) {
-          for (let it = 0; it < count; it++) {
-            let re = 0;
-            let im = 0;
-            for (let o = 0; o < cols; o++) {
-              const pr = second[sb + j * cols + o]!, pi = second[sb + ss + j * cols + o]!;
-              const vr = buf[x1Off + it * cols + o]!, vi = buf[x1Off + nx + it * cols + o]!;
-              re += pr * vr - pi * vi;
-              im += pr * vi + pi * vr;
-            }
-            buf[xOff + it * cols + j] = re;
-            buf[xOff + nx + it * cols + j] = im;
-          }
+        buf.set(second.subarray(g * slot, g * slot + 2 * half), hOff);
+        hemmPackedJs(buf, cols, count, hOff, hOff + half, x1Off, x1Off + nx, xOff, xOff + nx);
+      }
+    }
+    if (s1 === 1 && s2 === 1) {
+      // Stride 1: entry c goes to frequency (g1, g2) of channel c, always in the half plane; a conjugate copy
+      // never is (its column n2 − g2 lies outside unless g2 is 0 or m2/2, whose blocks write their own).
+      const cStride = 2 * n1 * n2h;
+      const d0 = 2 * (g1 * n2h + g2);
+      for (let it = 0; it < count; it++) {
+        const xb = 2 * it * xstride + d0, sb = xOff + it * cols;
+        for (let c = 0; c < cols; c++) {
+          xf[xb + c * cStride] = buf[sb + c]!;
+          xf[xb + c * cStride + 1] = buf[sb + nx + c]!;
         }
       }
+      continue;
     }
     for (let j = 0; j < cols; j++) {
       const ab = Math.floor(j / cin);

@@ -42,42 +42,73 @@ export function lagSumsStride(n: number, kh: number): number {
  * @example `const lags = gramLagSums(geom, w)`
  */
 export function gramLagSums(geom: BlockGeometry, w: Float64Array, out?: Float64Array): Float64Array {
-  const n = geom[0]!, kh = geom[2]!, kw = geom[3]!, n2 = geom[5]!, d2 = geom[11]!, g2h = geom[14]!;
+  const kh = geom[2]!, kw = geom[3]!, g2h = geom[14]!;
+  const n = geom[0]!;
+  const res = out ?? new Float64Array(g2h * lagSumsStride(n, kh));
+  const M = new Float64Array(lagProductsLength(geom));
+  lagProducts(geom, w, M, 0, kh * (2 * kw - 1));
+  lagColumns(geom, M, res, 0, g2h);
+  return res;
+}
+
+/** Length of the {@link lagProducts} array: kh·(2kw − 1) real n×n matrices. @example `lagProductsLength(geom) // 15 * 1024` */
+export function lagProductsLength(geom: BlockGeometry): number {
+  return geom[2]! * (2 * geom[3]! - 1) * geom[0]! * geom[0]!;
+}
+
+/**
+ * The tap products M_(a, b) = Σ_{φ(t') − φ(t) = (a, b)} K_tᵀK_{t'} of {@link gramLagSums} for a = 0 … kh−1,
+ * b = −(kw−1) … kw−1, matrix number q = a·(2kw−1) + b + kw − 1 at q·n² of `M`, for q in [start, end) (the
+ * first half of gramLagSums, split so that threads can share it).
+ *
+ * @example `lagProducts(geom, w, M, 0, 15)`
+ */
+export function lagProducts(geom: BlockGeometry, w: Float64Array, M: Float64Array, start: number, end: number): void {
+  const n = geom[0]!, kh = geom[2]!, kw = geom[3]!;
   const nn = n * n;
   const kk = kh * kw;
-  const E = 2 + 4 * (kh - 1);
-  const stride = lagSumsStride(n, kh);
-  const res = out ?? new Float64Array(g2h * stride);
   // Taps transposed to [t][o][c] so that M_δ[c][c'] = Σ_o K_t[o][c]·K_{t'}[o][c'] runs over contiguous rows.
   const taps = new Float64Array(kk * nn);
   for (let o = 0; o < n; o++) for (let c = 0; c < n; c++) for (let t = 0; t < kk; t++) taps[t * nn + o * n + c] = w[(o * n + c) * kk + t]!;
-  // M_(a, b) for a = 0 … kh−1, b = −(kw−1) … kw−1, at ((a·(2kw−1) + b + kw − 1)·nn.
   const nb = 2 * kw - 1;
-  const M = new Float64Array(kh * nb * nn);
-  for (let a = 0; a < kh; a++) {
-    for (let b = -(kw - 1); b < kw; b++) {
-      const mo = (a * nb + b + kw - 1) * nn;
-      for (let u = 0; u + a < kh; u++) {
-        for (let v = Math.max(0, -b); v < kw && v + b < kw; v++) {
-          const t0 = (u * kw + v) * nn, t1 = ((u + a) * kw + v + b) * nn;
-          for (let o = 0; o < n; o++) {
-            const r0 = t0 + o * n, r1 = t1 + o * n;
-            for (let c = 0; c < n; c++) {
-              const k0 = taps[r0 + c]!;
-              if (k0 === 0) continue;
-              const mr = mo + c * n;
-              for (let c2 = 0; c2 < n; c2++) M[mr + c2] = M[mr + c2]! + k0 * taps[r1 + c2]!;
-            }
+  for (let q = start; q < end; q++) {
+    const a = Math.floor(q / nb), b = q - a * nb - (kw - 1);
+    const mo = q * nn;
+    M.fill(0, mo, mo + nn);
+    for (let u = 0; u + a < kh; u++) {
+      for (let v = Math.max(0, -b); v < kw && v + b < kw; v++) {
+        const t0 = (u * kw + v) * nn, t1 = ((u + a) * kw + v + b) * nn;
+        for (let o = 0; o < n; o++) {
+          const r0 = t0 + o * n, r1 = t1 + o * n;
+          for (let c = 0; c < n; c++) {
+            const k0 = taps[r0 + c]!;
+            if (k0 === 0) continue;
+            const mr = mo + c * n;
+            for (let c2 = 0; c2 < n; c2++) M[mr + c2] = M[mr + c2]! + k0 * taps[r1 + c2]!;
           }
         }
       }
     }
   }
+}
+
+/**
+ * The lag sums of {@link gramLagSums} for the column frequencies g2 in [start, end), from the tap products `M`
+ * ({@link lagProducts}), into `res` at g2·{@link lagSumsStride} (the second half of gramLagSums).
+ *
+ * @example `lagColumns(geom, M, res, 0, geom[14])`
+ */
+export function lagColumns(geom: BlockGeometry, M: Float64Array, res: Float64Array, start: number, end: number): void {
+  const n = geom[0]!, kh = geom[2]!, kw = geom[3]!, n2 = geom[5]!, d2 = geom[11]!;
+  const nn = n * n;
+  const E = 2 + 4 * (kh - 1);
+  const stride = lagSumsStride(n, kh);
+  const nb = 2 * kw - 1;
   const cr = new Float64Array(nn);
   const ci = new Float64Array(nn);
   const er = new Float64Array(nb);
   const ei = new Float64Array(nb);
-  for (let g2 = 0; g2 < g2h; g2++) {
+  for (let g2 = start; g2 < end; g2++) {
     for (let b = -(kw - 1); b < kw; b++) {
       // e^{iω2·b·d2}, ω2 = 2π·g2/n2 (the angle reduced mod n2 first, as the block evaluation does)
       const th = (2 * Math.PI * ((((g2 * b * d2) % n2) + n2) % n2)) / n2;
@@ -114,8 +145,8 @@ export function gramLagSums(geom: BlockGeometry, w: Float64Array, out?: Float64A
       }
     }
   }
-  return res;
 }
+
 
 /**
  * The lower triangle of G(g) (g = g1·g2h + g2) from the lag sums into (gr, gi) of `m`, row stride n; the

@@ -5,35 +5,40 @@
  *
  * Per block B (n×n): G = BᴴB is reduced by Householder reflectors to G = (QD)·T·(QD)ᴴ, T real symmetric
  * tridiagonal (D a diagonal of phases). Sturm counts on T give the exact inertia: k = #{λ(G) < cut²}, and the
- * largest λ bounds σ₁(B)² for the global cut-off. The k dropped eigenvectors of T (bisection of all k at once +
- * inverse iteration) are carried back to V_d = QD·Z_d, and then
+ * largest λ bounds σ₁(B)² for the global cut-off. The k dropped eigenvectors of T (bisection of all k at once,
+ * finished by safeguarded Newton steps on det(T − xI) once each is isolated, + inverse iteration) are carried
+ * back to V_d = QD·Z_d, and then
  *
  *   B⁺_cut = V_k Σ_k⁻¹ U_kᴴ = G_k⁺·Bᴴ,   G_k⁺ = G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ,   G̃ = G + μ·V_dV_dᴴ  (μ = σ₁(A)²),
  *
  * since G̃ has the eigenvectors of G with the dropped eigenvalues lifted to λ + μ (G̃⁻¹ = G_k⁺ + V_d(Λ_d + μ)⁻¹V_dᴴ).
- * G̃ is Hermitian positive definite with κ(G̃) ≤ (σ₁² + μ)/cut² ≤ 2/rtol², so its inverse (Gauss–Jordan,
- * WebAssembly SIMD) is accurate in float64 whenever rtol is large (the caller only takes this path for
- * rtol ≥ 1e-4); nothing divides by a dropped σ. Squaring B costs little accuracy there: the kept values satisfy
- * σ ≥ rtol·σ₁, so κ² of the kept part stays below 1/rtol². An error θ in V_d (≈ ε‖G‖/gap, as for the SVD's
- * singular vectors) perturbs the result by O(θ).
+ * G̃ is Hermitian positive definite with κ(G̃) ≤ (σ₁² + μ)/cut² ≤ 2/rtol², so its inverse (through its Cholesky
+ * factor, hpd-truncated-inverse.ts: half the work of a Gauss–Jordan inverse) is accurate in float64 whenever rtol
+ * is large (the caller only takes this path for rtol ≥ 1e-4); nothing divides by a dropped σ. Squaring B costs
+ * little accuracy there: the kept values satisfy σ ≥ rtol·σ₁, so κ² of the kept part stays below 1/rtol². An
+ * error θ in V_d (≈ ε‖G‖/gap, as for the SVD's singular vectors) perturbs the result by O(θ).
  *
  * B⁺_cut is kept as its two factors (Bᴴ and G_k⁺): applying both costs 2n² per right-hand side instead of n²,
  * but saves the n³ product per block, which dominates for the few right-hand sides of a solve.
  *
- * A block whose inverse iteration does not converge or whose G̃ does not invert is reported (k = −1) and
+ * A block whose inverse iteration does not converge or whose G̃ has no Cholesky factor is reported (k = −1) and
  * settled by the caller's SVD instead: never a silently wrong block.
  *
- * Storage, per block g: `gs` holds 2n² numbers (real parts then imaginary parts, row-major): after pass 1, G's
- * lower triangle (i ≥ j) and, in row j at columns j+2…n−1, the tail of reflector j (whose entry j+1 is 1);
- * after pass 2, scale·G_k⁺. `aux` holds {@link gramAuxLength}(n) numbers: τ (n), diag(T) (n), offdiag(T)
- * (n, the last unused), the phases D (re n, im n) and a bracket [lo, hi] of λ_max(T).
+ * Storage, per block g, a slot of {@link gramSlotLength} numbers in `gs` (real parts then imaginary parts):
+ * from the blocks (2n²), after pass 1 G's lower triangle (i ≥ j) and, in row j at columns j+2…n−1, the tail of
+ * reflector j (whose entry j+1 is 1), row-major; with lag sums (n(n+1): G is formed again in pass 2, cheaper
+ * than storing and reloading it) only the tails, packed one after the other. After pass 2, scale·G_k⁺ as its
+ * packed lower triangle (entry (i, j ≤ i) at i(i+1)/2 + j, imaginary parts from n(n+1)/2 on): G_k⁺ is
+ * Hermitian, so the kept factorisation, the page faults on first touch and the copies in and out of the kernels'
+ * memory are about half of a full square's. `aux` holds {@link gramAuxLength}(n) numbers: τ (n), diag(T) (n),
+ * offdiag(T) (n, the last unused), the phases D (re n, im n) and a bracket [lo, hi] of λ_max(T).
  * For stride-1 convolutions G comes straight from the kernel's lag sums (gram-lags.ts) instead of the block
  * product, and the blocks themselves are never stored: the solve evaluates Bᴴ from the taps
  * ({@link adjointColumnSums}).
  * The dense work runs on WebAssembly kernels (gram-truncated.wat: the whole Householder reduction with its
- * Hermitian matrix–vector product and rank-2 update, the back-transformation of the dropped eigenvectors,
- * G̃ = G + μV_dV_dᴴ and the final scale·(G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ); circular-block.wat's block product; the
- * Gauss–Jordan inverse), each with its JS twin (`ADJOINT_NO_WASM=1`).
+ * Hermitian matrix–vector product and rank-2 update, the back-transformation of the dropped eigenvectors, and
+ * `hpdPinv`: G̃ = G + μV_dV_dᴴ, its Cholesky factor and the packed scale·(G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ);
+ * circular-block.wat's block product), each with its JS twin (`ADJOINT_NO_WASM=1`).
  */
 import { complexGaussJordan, type ComplexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
 import { compileWasm } from '../../wasm/load.js';
@@ -41,6 +46,7 @@ import { WASM_BASE64 as BLOCK_WASM } from './circular-block.wasm.js';
 import { WASM_BASE64 as GRAM_WASM } from './gram-truncated.wasm.js';
 import { columnSumsSplit, type BlockGeometry } from './circular-kernels.js';
 import { gramFromLags, lagSumsStride } from './gram-lags.js';
+import { hpdTruncatedInverseJs } from './hpd-truncated-inverse.js';
 
 /**
  * Test hook: with `every` > 0, pass 2 reports every block g with g % every === 0 as unsettled (k = −1), so that
@@ -52,6 +58,16 @@ export const gramFaults = { every: 0 };
 /** Numbers per block in the `aux` array of the Gram kernels. @example `gramAuxLength(32) // 192` */
 export function gramAuxLength(n: number): number {
   return 6 * n + 2;
+}
+
+/**
+ * Numbers per block in the `gs` array of the Gram kernels: with lag sums (G recomputed in pass 2) n(n+1), the
+ * packed reflector tails after pass 1 and the packed scale·G_k⁺ after pass 2; from the blocks 2n², G's lower
+ * triangle and the tails in an n×n square after pass 1, the packed scale·G_k⁺ at its start after pass 2.
+ * @example `gramSlotLength(32, true) // 1056`
+ */
+export function gramSlotLength(n: number, lag: boolean): number {
+  return lag ? n * (n + 1) : 2 * n * n;
 }
 
 /**
@@ -72,18 +88,17 @@ export function sturmCount(n: number, d: Float64Array, e2: Float64Array, dOff: n
   return cnt;
 }
 
-/** The hemvl/her2l/larf/subScale/hermFull/tridiag/backTransform/lagGram/invit kernels of gram-truncated.wat and the block product of circular-block.wat, on one memory. */
+/** The hemvl/her2l/larf/tridiag/backTransform/lagGram/invit/hpdPinv kernels of gram-truncated.wat and the block product of circular-block.wat, on one memory. */
 interface GramKernels {
   hemvl: (m: number, ldb: number, ar: number, ai: number, ur: number, ui: number, pr: number, pi: number) => void;
   her2l: (m: number, ldb: number, ar: number, ai: number, ur: number, ui: number, wr: number, wi: number) => void;
   larf: (m: number, k: number, ldb: number, vr: number, vi: number, ur: number, ui: number, tau: number) => void;
   apply: (rows: number, cols: number, count: number, pr: number, pi: number, yr: number, yi: number, xr: number, xi: number) => void;
-  subScale: (rows: number, cols: number, lda: number, ar: number, ai: number, ldb: number, br: number, bi: number, scale: number) => void;
-  hermFull: (n: number, ldg: number, gr: number, gi: number, k: number, mu: number, vr: number, vi: number, ldd: number, dr: number, di: number) => void;
-  tridiag: (n: number, ar: number, ai: number, ur: number, ui: number, pr: number, pi: number, tr: number, ti: number, tau: number) => void;
-  backTransform: (n: number, k: number, vr: number, vi: number, tr: number, ti: number, taus: number, ur: number, ui: number) => void;
+  tridiag: (n: number, ar: number, ai: number, ur: number, ui: number, pr: number, pi: number, tr: number, ti: number, tau: number, packed: number) => void;
+  backTransform: (n: number, k: number, vr: number, vi: number, tr: number, ti: number, taus: number, ur: number, ui: number, packed: number) => void;
   lagGram: (n: number, kh: number, lags: number, e: number, gr: number, gi: number) => void;
   invit: (n: number, k: number, d: number, e: number, lam: number, z: number, ta: number, tb: number, tc: number, td: number, tin: number, norm: number, sep: number, tiny: number) => number;
+  hpdPinv: (n: number, k: number, mu: number, gr: number, gi: number, vr: number, vi: number, f: number, scale: number, ar: number, ai: number, or: number, oi: number, rd: number) => number;
 }
 
 const kernelCache = new WeakMap<WebAssembly.Memory, GramKernels | null>();
@@ -95,9 +110,9 @@ function gramKernels(memory: WebAssembly.Memory): GramKernels | null {
   const bm = compileWasm('circular-block', BLOCK_WASM);
   if (gm === null || bm === null) k = null;
   else {
-    const g = new WebAssembly.Instance(gm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'hemvl' | 'her2l' | 'larf' | 'subScale' | 'hermFull' | 'tridiag' | 'backTransform' | 'lagGram' | 'invit'>;
+    const g = new WebAssembly.Instance(gm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'hemvl' | 'her2l' | 'larf' | 'tridiag' | 'backTransform' | 'lagGram' | 'invit' | 'hpdPinv'>;
     const b = new WebAssembly.Instance(bm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'apply'>;
-    k = { hemvl: g.hemvl, her2l: g.her2l, larf: g.larf, subScale: g.subScale, hermFull: g.hermFull, tridiag: g.tridiag, backTransform: g.backTransform, lagGram: g.lagGram, invit: g.invit, apply: b.apply };
+    k = { hemvl: g.hemvl, her2l: g.her2l, larf: g.larf, tridiag: g.tridiag, backTransform: g.backTransform, lagGram: g.lagGram, invit: g.invit, hpdPinv: g.hpdPinv, apply: b.apply };
   }
   kernelCache.set(memory, k);
   return k;
@@ -113,8 +128,9 @@ function gramKernels0(n: number): boolean {
  * Workspace of the Gram kernels for blocks of order n (allocated once per range). The dense n×n work lives in
  * `m` (the Gauss–Jordan workspace's WebAssembly memory when the SIMD kernels run, else a plain array), at the
  * element offsets below, split re/im with row stride n: G (gR, gI), Bᵀ or conj(B) (tR, tI) and −Im Bᵀ (tN),
- * the product X (xR, xI), and vectors u, p (n each); pass 2 keeps 8n² from eR on for the operands and the
- * second product of its rank-k terms.
+ * the product X (xR, xI; pass 1 also packs the reflector tails there), and vectors u, p (n each); pass 2 keeps
+ * 8n² from eR on for the inverse iteration and the operands of `hpdPinv` (G, its Cholesky work matrix, the
+ * output, f, 1/diag L).
  */
 interface GramWork {
   n: number;
@@ -335,6 +351,7 @@ function gram(w: GramWork, blocks: Float64Array, g: number, lag: LagSource | nul
  * T = D*·(tridiagonal)·D made real: diag, |offdiag| and the phases D written to `aux`.
  */
 function tridiagonalise(w: GramWork, gs: Float64Array, gsBase: number, aux: Float64Array, auxBase: number): void {
+  // (tails into row j of (gs[gsBase …], gs[gsBase + n² …]), row stride n)
   const n = w.n;
   const nn = n * n;
   const a = w.m, ar = w.gR, ai = w.gI, ur = w.uR, ui = w.uI, pr = w.pR, pi = w.pI;
@@ -436,6 +453,11 @@ const msX = new Float64Array(4);
 const msC = new Int32Array(4);
 /** The distinct open brackets of one multisection step in smallEigenpairs. */
 const msD = new Int32Array(4);
+/** Counts at the bracket ends, Newton iterates and derivative sums of smallEigenpairs (k ≤ 4). */
+const msLo = new Int32Array(4);
+const msHi = new Int32Array(4);
+const msN = new Float64Array(4);
+const msS = new Float64Array(4);
 
 /**
  * Multisection for eigenvalue number `t` (0-based, ascending) of T in [lo, hi] (count(lo) ≤ t < count(hi)):
@@ -480,46 +502,71 @@ function bisect(n: number, aux: Float64Array, dOff: number, e2: Float64Array, t:
 export function gramTridiagRange(n: number, blocks: Float64Array, gs: Float64Array, aux: Float64Array, start: number, end: number, lagParams?: Float64Array, lagSums?: Float64Array): void {
   const w = work(n);
   const lag: LagSource | null = lagParams !== undefined && lagSums !== undefined && lagSums.length > 0 ? { params: lagParams, sums: lagSums, e: new Float64Array(2 * lagParams[1]!) } : null;
-  const nn = n * n;
   const AUX = gramAuxLength(n);
   const br2 = new Float64Array(2);
   for (let g = start; g < end; g++) {
     gram(w, blocks, g, lag);
-    tridiagBlock(w, gs, aux, g, AUX, br2);
+    tridiagBlock(w, gs, aux, g, AUX, br2, false);
   }
 }
 
 /**
- * The rest of pass 1 for block g once G's lower triangle is in (gR, gI) of w.m: G into `gs`, tridiagonal form,
- * bracket of λ_max.
+ * The rest of pass 1 for block g once G's lower triangle is in (gR, gI) of w.m: tridiagonal form, G and the
+ * reflector tails into the block's slot of `gs` (`packed`: the tails alone, packed), bracket of λ_max.
  */
-function tridiagBlock(w: GramWork, gs: Float64Array, aux: Float64Array, g: number, AUX: number, br2: Float64Array): void {
+function tridiagBlock(w: GramWork, gs: Float64Array, aux: Float64Array, g: number, AUX: number, br2: Float64Array, packed: boolean): void {
   const n = w.n;
-  const nn = n * n;
-  const gsBase = g * 2 * nn;
   const auxBase = g * AUX;
   const m = w.m;
-  if (w.k !== null) {
-    // The whole reduction in one WebAssembly call: G kept in X (lower triangle) receives the reflector tails
-    // above its superdiagonal, τ lands in the pass-2 area; then both go out in one copy each.
-    const sR = w.xR, sI = w.xI, tau = w.eR;
-    m.copyWithin(sR, w.gR, w.gR + nn);
-    m.copyWithin(sI, w.gI, w.gI + nn);
-    w.k.tridiag(n, 8 * w.gR, 8 * w.gI, 8 * w.uR, 8 * w.uI, 8 * w.pR, 8 * w.pI, 8 * sR, 8 * sI, 8 * tau);
-    gs.set(m.subarray(sR, sR + nn), gsBase);
-    gs.set(m.subarray(sI, sI + nn), gsBase + nn);
+  const half = (n * (n + 1)) / 2;
+  if (w.k !== null && packed) {
+    // The whole reduction in one WebAssembly call, the tails packed straight into X (τ in the pass-2 area), then
+    // out in one copy.
+    const tau = w.eR, pk = w.xR;
+    w.k.tridiag(n, 8 * w.gR, 8 * w.gI, 8 * w.uR, 8 * w.uI, 8 * w.pR, 8 * w.pI, 8 * pk, 8 * (pk + half), 8 * tau, 1);
     for (let j = 0; j + 2 < n; j++) aux[auxBase + j] = m[tau + j]!;
     realTridiagonal(w, aux, auxBase);
+    gs.set(m.subarray(pk, pk + 2 * half), g * 2 * half);
   } else {
-    // All of G (one copy each); the reflector tails then overwrite the upper triangle beyond the superdiagonal.
-    gs.set(m.subarray(w.gR, w.gR + nn), gsBase);
-    gs.set(m.subarray(w.gI, w.gI + nn), gsBase + nn);
-    tridiagonalise(w, gs, gsBase, aux, auxBase);
+    tridiagSquare(w, gs, aux, g, AUX, packed);
   }
   const gb = gershgorin(n, aux, auxBase, w.e2);
   bisect(n, aux, auxBase + n, w.e2, n - 1, gb.lo, gb.hi, 1e-3, gb.pivmin, br2);
   aux[auxBase + 5 * n] = br2[0]!;
   aux[auxBase + 5 * n + 1] = br2[1]!;
+}
+
+/** {@link tridiagBlock}'s reduction with the tails in the rows of X next to G's lower triangle (then packed alone when `packed`: the JS path). */
+function tridiagSquare(w: GramWork, gs: Float64Array, aux: Float64Array, g: number, AUX: number, packed: boolean): void {
+  const n = w.n;
+  const nn = n * n;
+  const auxBase = g * AUX;
+  const m = w.m;
+  // G kept in X (lower triangle) receives the reflector tails above its superdiagonal; τ lands in aux.
+  const sR = w.xR, sI = w.xI;
+  m.copyWithin(sR, w.gR, w.gR + nn);
+  m.copyWithin(sI, w.gI, w.gI + nn);
+  if (w.k !== null) {
+    // The whole reduction in one WebAssembly call (τ in the pass-2 area first).
+    const tau = w.eR;
+    w.k.tridiag(n, 8 * w.gR, 8 * w.gI, 8 * w.uR, 8 * w.uI, 8 * w.pR, 8 * w.pI, 8 * sR, 8 * sI, 8 * tau, 0);
+    for (let j = 0; j + 2 < n; j++) aux[auxBase + j] = m[tau + j]!;
+    realTridiagonal(w, aux, auxBase);
+  } else tridiagonalise(w, m, sR, aux, auxBase);
+  if (packed) {
+    // Only the tails, packed (tail j, of length n − j − 2, after those of j' < j): real parts, then imaginary parts
+    // from n(n+1)/2 on; one copy out.
+    const half = (n * (n + 1)) / 2, pk = w.eR;
+    let q = pk;
+    for (let j = 0; j + 2 < n; j++) {
+      const r = j * n;
+      for (let i = j + 2; i < n; i++, q++) {
+        m[q] = m[sR + r + i]!;
+        m[q + half] = m[sI + r + i]!;
+      }
+    }
+    gs.set(m.subarray(pk, pk + 2 * half), g * 2 * half);
+  } else gs.set(m.subarray(sR, sR + 2 * nn), g * 2 * nn);
 }
 
 /**
@@ -540,6 +587,26 @@ export function adjointColumnSums(geom: BlockGeometry, w: Float64Array, out?: Fl
 }
 
 /**
+ * G of block g from the lag sums into w.m at (outR, outI) (real and imaginary planes): the WebAssembly kernel,
+ * given the row phases (cos θ_a, sin θ_a) at `eOff` and the lag sums copied to `lOff`, or the JS twin.
+ */
+function gramOfBlock(w: GramWork, g: number, lagParams: Float64Array, lagSums: Float64Array, lOff: number, eOff: number, eLag: Float64Array, outR: number, outI: number): void {
+  if (w.k === null) {
+    gramFromLags(lagParams, lagSums, g, w.m, outR, outI, eLag);
+    return;
+  }
+  const n = lagParams[0]!, kh = lagParams[1]!, n1 = lagParams[2]!, d1 = lagParams[3]!, g2h = lagParams[4]!;
+  const m = w.m;
+  const g1 = Math.floor(g / g2h);
+  for (let a = 1; a < kh; a++) {
+    const th = (2 * Math.PI * ((((g1 * a * d1) % n1) + n1) % n1)) / n1;
+    m[eOff + 2 * a] = Math.cos(th);
+    m[eOff + 2 * a + 1] = Math.sin(th);
+  }
+  w.k.lagGram(n, kh, 8 * (lOff + (g - g1 * g2h) * lagSumsStride(n, kh)), 8 * eOff, 8 * outR, 8 * outI);
+}
+
+/**
  * Pass 1 for a stride-1 square convolution, without the blocks themselves: per block g in [start, end), G from
  * the lag sums (gram-lags.ts; `lagParams` = [n, kh, n1, d1, g2h, top]), ‖B‖_F² = tr G into `fro[g]`, then the
  * tridiagonal form and bracket of λ_max into `gs` and `aux` as in {@link gramTridiagRange}. The solve
@@ -548,31 +615,24 @@ export function adjointColumnSums(geom: BlockGeometry, w: Float64Array, out?: Fl
  * @example `gramLagTridiagRange(lagParams, lagSums, gs, aux, fro, 0, count)`
  */
 export function gramLagTridiagRange(lagParams: Float64Array, lagSums: Float64Array, gs: Float64Array, aux: Float64Array, fro: Float64Array, start: number, end: number): void {
-  const n = lagParams[0]!, kh = lagParams[1]!, n1 = lagParams[2]!, d1 = lagParams[3]!, g2h = lagParams[4]!;
+  const n = lagParams[0]!, kh = lagParams[1]!, g2h = lagParams[4]!;
   // WebAssembly: the lag sums travel into the kernels' memory once per call, (cos θ_a, sin θ_a) after them.
   const wasm = gramKernels0(n);
   const w = work(n, wasm ? lagSums.length + 2 * kh : 0);
   const m = w.m;
   const lOff = w.xOff, eOff = lOff + lagSums.length;
   if (w.k !== null) m.set(lagSums, lOff);
-  const stride = lagSumsStride(n, kh);
   const eLag = new Float64Array(2 * kh);
   const AUX = gramAuxLength(n);
   const br2 = new Float64Array(2);
-  for (let g = start; g < end; g++) {
-    if (w.k !== null) {
-      const g1 = Math.floor(g / g2h);
-      for (let a = 1; a < kh; a++) {
-        const th = (2 * Math.PI * ((((g1 * a * d1) % n1) + n1) % n1)) / n1;
-        m[eOff + 2 * a] = Math.cos(th);
-        m[eOff + 2 * a + 1] = Math.sin(th);
-      }
-      w.k.lagGram(n, kh, 8 * (lOff + (g - g1 * g2h) * stride), 8 * eOff, 8 * w.gR, 8 * w.gI);
-    } else gramFromLags(lagParams, lagSums, g, m, w.gR, w.gI, eLag);
+  // Column-major over the range (g2 outer): the lag sums of one column frequency (tens of KiB) then stay in cache
+  // for all its blocks instead of streaming in again for each.
+  for (let it = new ColumnOrder(start, end, g2h), g = it.next(); g >= 0; g = it.next()) {
+    gramOfBlock(w, g, lagParams, lagSums, lOff, eOff, eLag, w.gR, w.gI);
     let tr = 0;
     for (let i = 0; i < n; i++) tr += m[w.gR + i * n + i]!;
     fro[g] = tr;
-    tridiagBlock(w, gs, aux, g, AUX, br2);
+    tridiagBlock(w, gs, aux, g, AUX, br2, true);
   }
 }
 
@@ -664,8 +724,9 @@ function solveShifted(w: GramWork, z: Float64Array, off: number): void {
 /**
  * Sturm counts (as {@link sturmCount}) at up to four points xs[0 … na) at once, into cs: the four recurrences
  * run in locals side by side (unused lanes repeat point 0), the same operations in the same order as one count.
+ * With `ss`, also S = Σ_i q_i′/q_i = d/dx log|det(T − xI)| into ss (see {@link sturmNewton4}).
  */
-function sturmCounts4(n: number, aux: Float64Array, dOff: number, e2: Float64Array, xs: Float64Array, na: number, pivmin: number, cs: Int32Array): void {
+function sturmCounts4(n: number, aux: Float64Array, dOff: number, e2: Float64Array, xs: Float64Array, na: number, pivmin: number, cs: Int32Array, ss: Float64Array | null = null): void {
   const x0 = xs[0]!, x1 = na > 1 ? xs[1]! : x0, x2 = na > 2 ? xs[2]! : x0, x3 = na > 3 ? xs[3]! : x0;
   const d0 = aux[dOff]!;
   let q0 = d0 - x0, q1 = d0 - x1, q2 = d0 - x2, q3 = d0 - x3;
@@ -674,12 +735,17 @@ function sturmCounts4(n: number, aux: Float64Array, dOff: number, e2: Float64Arr
   if (Math.abs(q2) < pivmin) q2 = -pivmin;
   if (Math.abs(q3) < pivmin) q3 = -pivmin;
   let c0 = q0 < 0 ? 1 : 0, c1 = q1 < 0 ? 1 : 0, c2 = q2 < 0 ? 1 : 0, c3 = q3 < 0 ? 1 : 0;
+  // u = q′/q, s = Σ u (only when ss is wanted: a loop-invariant branch, so plain counts cost no more divisions).
+  const withS = ss !== null;
+  let u0 = -1 / q0, u1 = -1 / q1, u2 = -1 / q2, u3 = -1 / q3;
+  let s0 = u0, s1 = u1, s2 = u2, s3 = u3;
   for (let i = 1; i < n; i++) {
     const di = aux[dOff + i]!, ei = e2[i - 1]!;
-    q0 = di - x0 - ei / q0;
-    q1 = di - x1 - ei / q1;
-    q2 = di - x2 - ei / q2;
-    q3 = di - x3 - ei / q3;
+    const t0 = ei / q0, t1 = ei / q1, t2 = ei / q2, t3 = ei / q3;
+    q0 = di - x0 - t0;
+    q1 = di - x1 - t1;
+    q2 = di - x2 - t2;
+    q3 = di - x3 - t3;
     if (Math.abs(q0) < pivmin) q0 = -pivmin;
     if (Math.abs(q1) < pivmin) q1 = -pivmin;
     if (Math.abs(q2) < pivmin) q2 = -pivmin;
@@ -688,11 +754,26 @@ function sturmCounts4(n: number, aux: Float64Array, dOff: number, e2: Float64Arr
     if (q1 < 0) c1++;
     if (q2 < 0) c2++;
     if (q3 < 0) c3++;
+    if (withS) {
+      u0 = (t0 * u0 - 1) / q0;
+      u1 = (t1 * u1 - 1) / q1;
+      u2 = (t2 * u2 - 1) / q2;
+      u3 = (t3 * u3 - 1) / q3;
+      s0 += u0;
+      s1 += u1;
+      s2 += u2;
+      s3 += u3;
+    }
   }
   cs[0] = c0;
   if (na > 1) cs[1] = c1;
   if (na > 2) cs[2] = c2;
   if (na > 3) cs[3] = c3;
+  if (ss === null) return;
+  ss[0] = s0;
+  if (na > 1) ss[1] = s1;
+  if (na > 2) ss[2] = s2;
+  if (na > 3) ss[3] = s3;
 }
 
 /**
@@ -712,9 +793,16 @@ function smallEigenpairs(w: GramWork, aux: Float64Array, auxBase: number, k: num
   let l0 = -4 * n * 2 ** -52 * norm - gb.pivmin;
   if (l0 < gb.lo || sturmCount(n, aux, w.e2, dOff, l0, gb.pivmin) !== 0) l0 = gb.lo;
   const h0 = Math.min(cut2, gb.hi);
+  // (k < n here, so count(h0) = count(cut²) = k; count(l0) = 0.) nlo/nhi track the counts at the bracket ends.
+  const nlo = msLo, nhi = msHi, nx = msN;
   for (let t = 0; t < k; t++) {
     lo[t] = l0;
     hi[t] = h0;
+    if (t < 4) {
+      nlo[t] = 0;
+      nhi[t] = k;
+      nx[t] = NaN;
+    }
   }
   // Shifts good to 1e-12·‖T‖ suffice: inverse iteration converges from there in a step or two.
   const tol = 1e-12 * norm;
@@ -722,6 +810,44 @@ function smallEigenpairs(w: GramWork, aux: Float64Array, auxBase: number, k: num
   for (let sweep = 0; sweep < 200; sweep++) {
     let na = 0;
     if (k <= 4) {
+      // Once every open bracket holds exactly one eigenvalue (count t at lo, t + 1 at hi), safeguarded Newton steps
+      // on det(T − xI) (sturmNewton4: the Sturm recurrence with its derivative, side by side) replace the
+      // multisection: quadratic convergence instead of a factor 2–5 per sweep. Each step's count still narrows
+      // the bracket, a step that leaves it is replaced by the midpoint, and a step below tol ends the bracket.
+      let open = 0, isolated = true;
+      for (let t = 0; t < k; t++) {
+        const mid = 0.5 * (lo[t]! + hi[t]!);
+        if (!(hi[t]! - lo[t]! > tol && mid > lo[t]! && mid < hi[t]!)) continue;
+        open++;
+        if (nlo[t] !== t || nhi[t] !== t + 1) isolated = false;
+      }
+      if (open === 0) break;
+      if (isolated) {
+        for (let t = 0; t < k; t++) {
+          const l = lo[t]!, h = hi[t]!, mid = 0.5 * (l + h);
+          if (!(h - l > tol && mid > l && mid < h)) continue;
+          msD[na] = t;
+          xs[na++] = nx[t]! > l && nx[t]! < h ? nx[t]! : mid;
+        }
+        sturmNewton4(n, aux, dOff, e2, xs, na, gb.pivmin, cs, msS);
+        for (let a = 0; a < na; a++) {
+          const t = msD[a]!, x = xs[a]!;
+          if (cs[a]! <= t) {
+            lo[t] = x;
+            nlo[t] = cs[a]!;
+          } else {
+            hi[t] = x;
+            nhi[t] = cs[a]!;
+          }
+          const step = 1 / msS[a]!;
+          const xn = x - step;
+          if (Math.abs(step) <= tol && xn >= lo[t]! && xn <= hi[t]!) {
+            lo[t] = xn;
+            hi[t] = xn;
+          } else nx[t] = xn;
+        }
+        continue;
+      }
       // Up to four counts cost about one (sturmCounts4): the distinct open brackets (equal ones are adjacent, the
       // brackets being nested in t) share four points, each cut into equal parts (multisection).
       let nd = 0;
@@ -742,7 +868,7 @@ function smallEigenpairs(w: GramWork, aux: Float64Array, auxBase: number, k: num
       }
       if (na === 0) break;
       sturmCounts4(n, aux, dOff, e2, xs, na, gb.pivmin, cs);
-      narrowBrackets(xs, cs, na, lo, hi, k);
+      narrowBrackets(xs, cs, na, lo, hi, k, nlo, nhi);
       continue;
     }
     for (let t = 0; t < k; t++) {
@@ -833,28 +959,38 @@ function smallEigenpairs(w: GramWork, aux: Float64Array, auxBase: number, k: num
 /**
  * Pass 2 over blocks g in [start, end), once the global cut-off is known: k = #{λ(T) < cut²} by a Sturm count;
  * k = n gives P = 0; otherwise V_d (the k dropped eigenvectors of G, carried back through the reflectors),
- * the inverse of G̃ = G + μ·V_dV_dᴴ and B⁺_cut = G_k⁺·Bᴴ, G_k⁺ = G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ, kept as two factors in
- * the split layout of the circular kernels (n² real parts, then n² imaginary parts): Bᴴ over block g of
- * `blocks` (from pass 1) and scale·G_k⁺ over block g of `gs` (k = n: both zero). `kOut[g]` = k, or −1 when the
- * block could not be settled here (both slots are then left untouched, Bᴴ in `blocks`, for an SVD).
- * `params` = [cut², μ, scale].
+ * the inverse of G̃ = G + μ·V_dV_dᴴ and B⁺_cut = G_k⁺·Bᴴ, G_k⁺ = G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ, kept as two factors:
+ * Bᴴ over block g of `blocks` (from pass 1; n² real parts, then n² imaginary parts) and scale·G_k⁺, packed, at
+ * the start of block g's slot of `gs` (module comment; k = n: both zero). `kOut[g]` = k, or −1 when the block
+ * could not be settled here (Bᴴ is then left in `blocks`, for an SVD). `params` = [cut², μ, scale]. With
+ * `lagParams`/`lagSums` (as for {@link gramLagTridiagRange}) the slots hold pass 1's packed tails and G is
+ * formed again from the lag sums.
  *
  * @example `gramPinvRange(32, blocks, gs, aux, Float64Array.of(cut * cut, s1 * s1, 1), kOut, 0, count)`
  */
-export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array, aux: Float64Array, params: Float64Array, kOut: Int32Array, start: number, end: number): void {
-  const w = work(n);
+export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array, aux: Float64Array, params: Float64Array, kOut: Int32Array, start: number, end: number, lagParams?: Float64Array, lagSums?: Float64Array): void {
+  const lag = lagParams !== undefined && lagSums !== undefined && lagSums.length > 0;
+  const kh = lag ? lagParams[1]! : 0, g2h = lag ? lagParams[4]! : 1;
+  // WebAssembly with lag sums: they travel into the kernels' memory once per call, (cos θ_a, sin θ_a) after them.
+  const w = work(n, lag && gramKernels0(n) ? lagSums.length + 2 * kh : 0);
   const nn = n * n;
+  const half = (n * (n + 1)) / 2;
+  const slot = gramSlotLength(n, lag);
   const AUX = gramAuxLength(n);
   const cut2 = params[0]!, mu = params[1]!, scale = params[2]!;
-  for (let g = start; g < end; g++) {
+  const lOff = w.xOff, eOff = lOff + (lag ? lagSums.length : 0);
+  if (lag && w.k !== null) w.m.set(lagSums, lOff);
+  const eLag = new Float64Array(2 * Math.max(kh, 1));
+  // (column-major with lag sums, as in gramLagTridiagRange)
+  for (let it = new ColumnOrder(start, end, g2h), g = it.next(); g >= 0; g = it.next()) {
     const auxBase = g * AUX;
-    const gsBase = g * 2 * nn;
+    const gsBase = g * slot;
     const gb = gershgorin(n, aux, auxBase, w.e2);
     const k = sturmCount(n, aux, w.e2, auxBase + n, cut2, gb.pivmin);
     const pb = g * 2 * nn;
     if (k === n) {
       blocks.fill(0, pb, pb + 2 * nn);
-      gs.fill(0, gsBase, gsBase + 2 * nn);
+      gs.fill(0, gsBase, gsBase + slot);
       kOut[g] = k;
       continue;
     }
@@ -874,111 +1010,123 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
         m[VI + t * n + i] = aux[phi + i]! * zt;
       }
     }
-    const AR = w.eR, AI = AR + nn, MR = AR + 2 * nn, MI = AR + 3 * nn, FR = AR + 4 * nn, FI = AR + 5 * nn;
+    // Operands of the final step in the pass-2 area of w.m: G (MR, MI), the Cholesky work matrix (AR, AI), the
+    // output (OR, OI), then f_t = 1/(λ_t + μ) and an n-vector of scratch.
+    const AR = w.eR, AI = AR + nn, MR = AR + 2 * nn, MI = AR + 3 * nn, OR = AR + 4 * nn, OI = AR + 5 * nn, F = AR + 6 * nn;
+    // G's lower triangle and the reflector tails above its superdiagonal into (MR, MI) of w.m: the tails for the
+    // back-transformation, G for G̃ (the tails are never read there). With lag sums the slot holds the packed
+    // tails and G is formed again (a fraction of the cost of storing and reloading it); otherwise the slot holds
+    // both, in place.
+    if (lag) {
+      m.set(gs.subarray(gsBase, gsBase + 2 * half), OR);
+      // (WebAssembly's back-transformation reads the packed tails where they are; JS unpacks them into the rows)
+      if (w.k === null) {
+        let q = OR;
+        for (let j = 0; j + 2 < n; j++) {
+          const r = j * n;
+          for (let i = j + 2; i < n; i++, q++) {
+            m[MR + r + i] = m[q]!;
+            m[MI + r + i] = m[q + half]!;
+          }
+        }
+      }
+      gramOfBlock(w, g, lagParams!, lagSums!, lOff, eOff, eLag, MR, MI);
+    } else m.set(gs.subarray(gsBase, gsBase + 2 * nn), MR);
     if (w.k !== null) {
-      // This block's slot of `gs` (G's lower triangle and the reflector tails) into the kernels' memory once:
-      // the tails for the back-transformation here, G for G̃ below.
-      m.set(gs.subarray(gsBase, gsBase + nn), MR);
-      m.set(gs.subarray(gsBase + nn, gsBase + 2 * nn), MI);
       if (k > 0) {
         for (let j = 0; j + 2 < n; j++) m[w.pR + j] = aux[auxBase + j]!;
-        w.k.backTransform(n, k, 8 * VR, 8 * VI, 8 * MR, 8 * MI, 8 * w.pR, 8 * uR, 8 * uI);
+        if (lag) w.k.backTransform(n, k, 8 * VR, 8 * VI, 8 * OR, 8 * (OR + half), 8 * w.pR, 8 * uR, 8 * uI, 1);
+        else w.k.backTransform(n, k, 8 * VR, 8 * VI, 8 * MR, 8 * MI, 8 * w.pR, 8 * uR, 8 * uI, 0);
       }
     } else if (k > 0) {
       for (let j = n - 3; j >= 0; j--) {
         const tau = aux[auxBase + j]!;
         if (tau === 0) continue;
-        const ub = gsBase + j * n;
+        const ub = MR + j * n;
         const len = n - j - 1;
         m[uR] = 1;
         m[uI] = 0;
         for (let i = 1; i < len; i++) {
-          m[uR + i] = gs[ub + j + 1 + i]!;
-          m[uI + i] = gs[ub + nn + j + 1 + i]!;
+          m[uR + i] = m[ub + j + 1 + i]!;
+          m[uI + i] = m[ub + nn + j + 1 + i]!;
         }
         larfJs(m, len, k, n, VR + j + 1, VI + j + 1, uR, uI, tau);
       }
     }
-    // μ·V_dV_dᴴ and V_d(Λ_d + μ)⁻¹V_dᴴ by the block product (inner dimension k):
-    // x[i][o] = Σ_t conj(v_t[o])·(c_t·v_t[i]) with the operands transposed to [i][t] rows.
-    const X1R = w.xR, X1I = w.xI, X2R = AR + 6 * nn, X2I = AR + 7 * nn;
-    if (k > 0) {
-      for (let t = 0; t < k; t++) w.sr[t] = 1 / (w.lam[t]! + mu);
-      for (let i = 0; i < n; i++) {
-        for (let t = 0; t < k; t++) {
-          const a = m[VR + t * n + i]!, b = m[VI + t * n + i]!, f = w.sr[t]!;
-          m[AR + i * k + t] = a;
-          m[AI + i * k + t] = -b;
-          if (w.k === null) {
-            m[MR + i * k + t] = mu * a;
-            m[MI + i * k + t] = mu * b;
-          }
-          m[FR + i * k + t] = f * a;
-          m[FI + i * k + t] = f * b;
-        }
-      }
-      // (WebAssembly: μ·V_dV_dᴴ is summed inside hermFull below, on the lower triangle only.)
-      if (w.k !== null) w.k.apply(k, n, n, 8 * AR, 8 * AI, 8 * FR, 8 * FI, 8 * X2R, 8 * X2I);
-      else {
-        applyJs(m, k, n, n, AR, AI, MR, MI, X1R, X1I);
-        applyJs(m, k, n, n, AR, AI, FR, FI, X2R, X2I);
-      }
-    }
-    // G̃ = G + μ·V_dV_dᴴ (full, from the lower triangles) into the Gauss–Jordan workspace, inverted there (G̃ is
-    // Hermitian positive definite with κ ≤ 2/rtol²: partial pivoting is plenty).
-    const ws = w.ws, ld = ws.ld, er = ws.re, ei = ws.im;
-    if (w.k !== null) {
-      // G's lower triangle, copied to (MR, MI) above (the reflector tails there are ignored).
-      w.k.hermFull(n, 8 * n, 8 * MR, 8 * MI, k, mu, 8 * VR, 8 * VI, 8 * ld, ws.reOffset, ws.imOffset);
-    } else for (let i = 0; i < n; i++) {
-      for (let j = 0; j <= i; j++) {
-        let sr = gs[gsBase + i * n + j]!, si = i === j ? 0 : gs[gsBase + nn + i * n + j]!;
-        if (k > 0) {
-          sr += m[X1R + i * n + j]!;
-          si += i === j ? 0 : m[X1I + i * n + j]!;
-        }
-        er[i * ld + j] = sr;
-        ei[i * ld + j] = si;
-        er[j * ld + i] = sr;
-        ei[j * ld + i] = -si;
-      }
-    }
-    if (!ws.invert()) {
+    // scale·G_k⁺ = scale·(G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ), G̃ = G + μ·V_dV_dᴴ inverted through its Cholesky factor
+    // (hpd-truncated-inverse.ts): G̃ is Hermitian positive definite with κ ≤ 2/rtol²; a failed factorisation
+    // sends the block to the SVD.
+    for (let t = 0; t < k; t++) m[F + t] = 1 / (w.lam[t]! + mu);
+    const ok =
+      w.k !== null
+        ? w.k.hpdPinv(n, k, mu, 8 * MR, 8 * MI, 8 * VR, 8 * VI, 8 * F, scale, 8 * AR, 8 * AI, 8 * OR, 8 * OI, 8 * (F + n)) === 1
+        : hpdTruncatedInverseJs(m, n, k, mu, { gr: MR, gi: MI, vr: VR, vi: VI, f: F, ar: AR, ai: AI, or: OR, oi: OI, rd: F + n }, scale);
+    if (!ok) {
       kOut[g] = -1;
       continue;
     }
     // The block is kept in two factors, applied one after the other by the solve (cheaper than forming their
     // product once the batch is small): Bᴴ over block g of `blocks` (written by pass 1) and scale·G_k⁺ over
-    // block g of `gs`, with G_k⁺ = G̃⁻¹ − V_d·(Λ_d + μ)⁻¹·V_dᴴ (G̃⁻¹ maps each dropped v to v/(λ + μ)).
-    if (w.k !== null) {
-      if (k === 0) m.fill(0, X2R, X2R + 2 * nn);
-      w.k.subScale(n, n, 8 * ld, ws.reOffset, ws.imOffset, 8 * n, 8 * X2R, 8 * X2I, scale);
-      gs.set(m.subarray(X2R, X2R + nn), gsBase);
-      gs.set(m.subarray(X2I, X2I + nn), gsBase + nn);
-    } else for (let i = 0; i < n; i++) {
-      for (let o = 0; o < n; o++) {
-        let a = er[i * ld + o]!, b = ei[i * ld + o]!;
-        if (k > 0) {
-          a -= m[X2R + i * n + o]!;
-          b -= m[X2I + i * n + o]!;
-        }
-        gs[gsBase + i * n + o] = scale * a;
-        gs[gsBase + nn + i * n + o] = scale * b;
-      }
-    }
+    // block g of `gs`.
+    // (packed: real parts at the slot's start, imaginary parts from n(n+1)/2 on)
+    m.copyWithin(OR + half, OI, OI + half);
+    gs.set(m.subarray(OR, OR + 2 * half), gsBase);
     kOut[g] = k;
   }
 }
 
+/**
+ * The blocks g in [start, end) of a g1·g2h + g2 grid, column by column (g2 outer, g1 inner); −1 at the end.
+ * @example `for (let it = new ColumnOrder(0, 6, 3), g = it.next(); g >= 0; g = it.next()) // 0, 3, 1, 4, 2, 5`
+ */
+export class ColumnOrder {
+  private g2 = 0;
+  private g1: number;
+  private readonly g1lo: number;
+  private readonly g1hi: number;
+  constructor(private readonly start: number, private readonly end: number, private readonly g2h: number) {
+    this.g1lo = Math.floor(start / g2h);
+    this.g1hi = end > start ? Math.floor((end - 1) / g2h) : this.g1lo - 1;
+    this.g1 = this.g1lo;
+    if (end <= start) this.g2 = g2h;
+  }
+  next(): number {
+    while (this.g2 < this.g2h) {
+      while (this.g1 <= this.g1hi) {
+        const g = this.g1++ * this.g2h + this.g2;
+        if (g >= this.start && g < this.end) return g;
+      }
+      this.g2++;
+      this.g1 = this.g1lo;
+    }
+    return -1;
+  }
+}
+
 /** Each count c = #{λ < x} at a point x narrows the brackets [lo, hi] of the k smallest eigenvalues: λ_t < x for t < c, else ≥ x. */
-function narrowBrackets(xs: ArrayLike<number>, cs: ArrayLike<number>, na: number, lo: Float64Array, hi: Float64Array, k: number): void {
+function narrowBrackets(xs: ArrayLike<number>, cs: ArrayLike<number>, na: number, lo: Float64Array, hi: Float64Array, k: number, nlo?: Int32Array, nhi?: Int32Array): void {
   for (let a = 0; a < na; a++) {
     const x = xs[a]!;
     const c = cs[a]!;
     for (let t = 0; t < k; t++) {
       if (t < c) {
-        if (x < hi[t]!) hi[t] = x;
-      } else if (x > lo[t]!) lo[t] = x;
+        if (x < hi[t]!) {
+          hi[t] = x;
+          if (nhi !== undefined) nhi[t] = c;
+        }
+      } else if (x > lo[t]!) {
+        lo[t] = x;
+        if (nlo !== undefined) nlo[t] = c;
+      }
     }
   }
+}
+
+/**
+ * Sturm counts (as {@link sturmCounts4}, into cs) and S = Σ_i q_i′/q_i = d/dx log|det(T − xI)| (into ss) at up to
+ * four points side by side: q_i = d_i − x − e²_{i−1}/q_{i−1}, q_i′ = −1 + (e²_{i−1}/q_{i−1})·(q′_{i−1}/q_{i−1}),
+ * so that x − 1/S is the Newton step for det(T − xI) = Π q_i.
+ */
+function sturmNewton4(n: number, aux: Float64Array, dOff: number, e2: Float64Array, xs: Float64Array, na: number, pivmin: number, cs: Int32Array, ss: Float64Array): void {
+  sturmCounts4(n, aux, dOff, e2, xs, na, pivmin, cs, ss);
 }

@@ -1,11 +1,13 @@
 /**
  * The parallel tasks of the circular pseudo-inverse, registered by name so that worker threads (which import
  * this module through src/parallel/task-list.ts) can run them: block evaluation, the fused factorisation pass
- * (blocks + certified inverses), the application, the assembly of V·diag(w)·Uᴴ and the two Gram passes (gram-truncated.ts) (the batched SVDs are split by linalg itself).
+ * (blocks + certified inverses), the application, the assembly of V·diag(w)·Uᴴ, the two Gram passes (gram-truncated.ts) and
+ * the two halves of their lag sums (gram-lags.ts) (the batched SVDs are split by linalg itself).
  */
 import { registerTask, type TaskArg } from '../../parallel/tasks.js';
 import { applyBlocks, assembleRange, blockSpectrum, factorRange } from './circular-kernels.js';
 import { gramLagTridiagRange, gramPinvRange, gramTridiagRange } from './gram-truncated.js';
+import { lagColumns, lagProducts } from './gram-lags.js';
 
 registerTask('convPinvBlocks', (args: readonly TaskArg[], start: number, end: number) => {
   blockSpectrum(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, start, end);
@@ -40,9 +42,17 @@ registerTask('convPinvGramTridiag', (args: readonly TaskArg[], start: number, en
 });
 
 registerTask('convPinvGramSolve', (args: readonly TaskArg[], start: number, end: number) => {
-  gramPinvRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as Float64Array, args[5] as Int32Array, start, end);
+  gramPinvRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as Float64Array, args[5] as Int32Array, start, end, args[6] as Float64Array | undefined, args[7] as Float64Array | undefined);
 });
 
 registerTask('convPinvGramLagTridiag', (args: readonly TaskArg[], start: number, end: number) => {
   gramLagTridiagRange(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as Float64Array, start, end);
+});
+
+registerTask('convPinvLagProducts', (args: readonly TaskArg[], start: number, end: number) => {
+  lagProducts(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, start, end);
+});
+
+registerTask('convPinvLagColumns', (args: readonly TaskArg[], start: number, end: number) => {
+  lagColumns(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, start, end);
 });
