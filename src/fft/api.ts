@@ -183,10 +183,10 @@ function r2cN(fn: string, x: Tensor, r: Resolved, norm: FftNorm): Tensor {
 }
 
 /** n-D complex-to-real transform: c2c inverse on all but the last of `dims`, then c2r (output length sizes[last]). */
-function c2rN(fn: string, x: Tensor, r: Resolved, norm: FftNorm, conjInput: boolean): Tensor {
+function c2rN(fn: string, x: Tensor, r: Resolved, norm: FftNorm, conjInput: boolean, outDtype?: 'float32' | 'float64'): Tensor {
   if (r.dims.length === 0) throw argError(fn, 'dim', 'at least one dim to transform', []);
   const dt = complexOut(x.dtype);
-  const rdt = realDtypeOf(dt);
+  const rdt = outDtype ?? realDtypeOf(dt);
   const last = r.dims.length - 1;
   const axisL = r.dims[last]!;
   const nL = r.sizes[last]!;
@@ -402,11 +402,22 @@ export function irfftn(input: Tensor, options: FftnOptions = {}): Tensor {
   return irfftnImpl('irfftn', x, options, norm, undefined);
 }
 
-function irfftnImpl(fn: string, x: Tensor, options: FftnOptions, norm: FftNorm, defaultDims: readonly number[] | undefined): Tensor {
+/**
+ * @internal {@link irfftn} with the real output in `outDtype` whatever the input's precision: a complex128
+ * spectrum computed in float64 lands straight in a float32 result (the last pass writes it), with no float64
+ * copy of the result to allocate and convert.
+ * @example `irfftnAs(xf, { s: [n1, n2], dim: [-2, -1] }, 'float32')`
+ */
+export function irfftnAs(input: Tensor, options: FftnOptions, outDtype: 'float32' | 'float64'): Tensor {
+  const x = checkTensor('irfftn', input);
+  return irfftnImpl('irfftn', x, options, checkNorm('irfftn', options.norm), undefined, outDtype);
+}
+
+function irfftnImpl(fn: string, x: Tensor, options: FftnOptions, norm: FftNorm, defaultDims: readonly number[] | undefined, outDtype?: 'float32' | 'float64'): Tensor {
   const s = options.s;
   const lastGiven = Array.isArray(s) && s.length > 0 && s[s.length - 1] !== -1;
   const r = resolveNd(fn, x, s, options.dim, defaultDims, true);
-  return c2rN(fn, x, resolveC2r(fn, r, x, lastGiven, 's'), norm, false);
+  return c2rN(fn, x, resolveC2r(fn, r, x, lastGiven, 's'), norm, false, outDtype);
 }
 
 /**

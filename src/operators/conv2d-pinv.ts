@@ -18,7 +18,7 @@
  * This module attaches the method to {@link Conv2dOperator} by module augmentation.
  */
 import { argError } from '../errors.js';
-import { isComplex } from '../tensor/dtype.js';
+import { isComplex, type Storage } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Conv2dOperator } from './conv2d.js';
 import type { KrylovProgress } from './krylov/types.js';
@@ -204,8 +204,9 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
     throw argError(fn, 'y', `shape [${os.join(', ')}] or [batch, ${os.join(', ')}]`, y.shape.slice());
   }
   if (isComplex(y.dtype) && !isComplex(op.dtype)) throw argError(fn, 'y', `a real tensor (the operator is ${op.dtype})`, y.dtype);
-  const yd = toFloat64(y);
-  for (let i = 0; i < yd.length; i++) if (!Number.isFinite(yd[i]!)) throw argError(fn, 'y', 'finite values', `a non-finite value at flat index ${isComplex(y.dtype) ? i >> 1 : i}`);
+  // Checked on y's own storage: a float64 copy of a float32 y would cost a conversion the solve does not need.
+  const bad = firstNonFinite(y.data);
+  if (bad >= 0) throw argError(fn, 'y', 'finite values', `a non-finite value at flat index ${isComplex(y.dtype) ? bad >> 1 : bad}`);
   const method = chooseMethod(op, options.method ?? 'auto', options.damp ?? 0);
   let x: Tensor;
   let info: ConvPinvInfo;
@@ -299,7 +300,7 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
       reused,
       ...(choice !== undefined ? { choice } : {}),
     };
-    if (options.residual ?? true) measureResiduals(op, y, yd, r.x, info, f.info.normALower, 0);
+    if (options.residual ?? true) measureResiduals(op, y, r.x, info, f.info.normALower, 0);
     return { x: r.x, info };
   }
   const { f, reused } = factorFor(op, method, options);
@@ -310,12 +311,31 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
     info.svdBlocks = f.info.svdBlocks;
     info.gramBlocks = f.info.gramBlocks;
   }
-  if (options.residual ?? true) measureResiduals(op, y, yd, x, info, f.info.sigmaMax, options.damp ?? 0);
+  if (options.residual ?? true) measureResiduals(op, y, x, info, f.info.sigmaMax, options.damp ?? 0);
   return { x, info };
 }
 
 /** Fills info.relResidual and info.relNormalResidual (with ‖A‖ taken as s1) by two more conv2d passes. */
-function measureResiduals(op: Conv2dOperator, y: Tensor, yd: Float64Array, x: Tensor, info: ConvPinvInfo, s1: number, damp: number): void {
+/** Index of the first non-finite scalar of `d`, or −1 (integer storage is always finite). */
+function firstNonFinite(d: Storage): number {
+  if (d instanceof Float64Array) return firstNonFinite64(d);
+  if (d instanceof Float32Array) return firstNonFinite32(d);
+  return -1;
+}
+
+// One loop per element type, so each stays monomorphic; x − x is 0 exactly for finite x (NaN for ±∞ and NaN).
+function firstNonFinite64(d: Float64Array): number {
+  for (let i = 0; i < d.length; i++) if (d[i]! - d[i]! !== 0) return i;
+  return -1;
+}
+
+function firstNonFinite32(d: Float32Array): number {
+  for (let i = 0; i < d.length; i++) if (d[i]! - d[i]! !== 0) return i;
+  return -1;
+}
+
+function measureResiduals(op: Conv2dOperator, y: Tensor, x: Tensor, info: ConvPinvInfo, s1: number, damp: number): void {
+  const yd = toFloat64(y);
   const r = toFloat64(op.apply(x)).slice();
   for (let i = 0; i < r.length; i++) r[i] = r[i]! - yd[i]!;
   const ny = norm(yd);

@@ -20,7 +20,7 @@
  * once) and one irfft2.
  */
 import { AdjointError, argError } from '../../errors.js';
-import { irfftn, rfftn } from '../../fft/api.js';
+import { irfftnAs, rfftn } from '../../fft/api.js';
 import { svd, svdvals } from '../../linalg/spectral.js';
 import { allocShared, getParallelBackend, isShared, parallelFor } from '../../parallel/pool.js';
 import { isComplex, type DType } from '../../tensor/dtype.js';
@@ -399,7 +399,7 @@ export class CircularPinv {
     // y in float64: as it is, or converted into pooled scratch (read only by the rfft; see takeScratch).
     const src = y.data;
     const yd = src instanceof Float64Array ? src : takeScratch('solveY64', src.length);
-    if (yd !== src) for (let i = 0; i < src.length; i++) yd[i] = src[i]!;
+    if (yd !== src) yd.set(src);
     const y64 = new Tensor(yd, [count, rows, m1, m2], 'float64');
     const yh = toFloat64(rfftn(y64, { dim: [-2, -1] }));
     if (yd !== src) releaseScratch('solveY64', yd);
@@ -413,11 +413,13 @@ export class CircularPinv {
     const stride1 = geom[8] === 1 && geom[9] === 1;
     const xf = stride1 ? takeScratch('solveX', xLen) : allocShared(Float64Array, xLen);
     parallelFor('convPinvApply', this.info.blocks, [this.sharedGeom, this.pinvBlocks, yf, xf, count, this.secondBlocks, this.adjointSums], { minPerThread: 64 });
-    const x = irfftn(new Tensor(xf, [count, cin, n1, n2h], 'complex128'), { s: [n1, n2], dim: [-2, -1] });
+    // A float32 operator gets its x̂ straight from the last inverse pass (computed in float64, stored in float32).
+    const outDtype = op.inDtype === 'float32' ? 'float32' : 'float64';
+    const x = irfftnAs(new Tensor(xf, [count, cin, n1, n2h], 'complex128'), { s: [n1, n2], dim: [-2, -1] }, outDtype);
     if (yf !== yh) releaseScratch('solveY', yf);
     if (stride1) releaseScratch('solveX', xf);
     const lead = y.shape.slice(0, y.ndim - 3);
-    return fromFloat64(toFloat64(x), [...lead, cin, n1, n2], op.inDtype);
+    return outDtype === 'float32' ? new Tensor(x.data, [...lead, cin, n1, n2], 'float32') : fromFloat64(toFloat64(x), [...lead, cin, n1, n2], op.inDtype);
   }
 }
 
