@@ -323,14 +323,21 @@ function firstNonFinite(d: Storage): number {
   return -1;
 }
 
-// One loop per element type, so each stays monomorphic; x − x is 0 exactly for finite x (NaN for ±∞ and NaN).
+// One loop per element type, so each stays monomorphic. Σ x·0 is 0 exactly when every x is finite (±∞·0 and
+// NaN·0 are NaN) and runs without a branch per element; only a failing sum searches for the index.
 function firstNonFinite64(d: Float64Array): number {
-  for (let i = 0; i < d.length; i++) if (d[i]! - d[i]! !== 0) return i;
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i]! * 0;
+  if (s === 0) return -1;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return i;
   return -1;
 }
 
 function firstNonFinite32(d: Float32Array): number {
-  for (let i = 0; i < d.length; i++) if (d[i]! - d[i]! !== 0) return i;
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i]! * 0;
+  if (s === 0) return -1;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return i;
   return -1;
 }
 

@@ -139,6 +139,14 @@ describe('conv2d pinv: circular FFT path equals the dense SVD pseudo-inverse', (
     const bad = randn(A.outShape, { seed: 1, dtype: 'float64' });
     (bad.data as Float64Array)[3] = NaN;
     assert.throws(() => A.pinv(bad), /finite values.*flat index 3/);
+    // Float32 y with −∞, and the last element: each found at its own index.
+    const A32 = conv2d(randn([2, 2, 3, 3], { seed: 8, dtype: 'float32' }), { inShape: [2, 6, 6], padding: 1, paddingMode: 'circular' });
+    const bad32 = randn(A32.outShape, { seed: 1, dtype: 'float32' });
+    (bad32.data as Float32Array)[17] = -Infinity;
+    assert.throws(() => A32.pinv(bad32), /finite values.*flat index 17/);
+    const last32 = randn(A32.outShape, { seed: 1, dtype: 'float32' });
+    (last32.data as Float32Array)[71] = Infinity;
+    assert.throws(() => A32.pinv(last32), /finite values.*flat index 71/);
     assert.throws(() => A.pinv(randn(A.outShape, { seed: 1, dtype: 'float64' }), { rtol: -1 }), /'rtol' must be a finite number >= 0/);
     assert.throws(() => A.pinv(randn(A.outShape, { seed: 1, dtype: 'float64' }), { method: 'magic' as 'fft' }), /'method' must be/);
     const C2 = conv2d(w, { inShape: [2, 7, 6], padding: 1, stride: 2, paddingMode: 'circular' });
