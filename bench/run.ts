@@ -13,7 +13,7 @@ import { installNodeBackend, nodeBackendReady } from '../src/node/worker-pool.js
 import { getParallelBackend } from '../src/parallel/pool.js';
 
 /** docs/ files whose measurements are appended to RESULTS.md, each under its own heading (levels shifted down). */
-const HAND_RECORDS = ['docs/ISSUE9-APPROACHES.md'];
+const HAND_RECORDS = ['docs/ISSUE5-CIRCULAR-PINV.md', 'docs/ISSUE9-APPROACHES.md'];
 
 function handRecords(): string[] {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
