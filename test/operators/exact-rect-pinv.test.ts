@@ -8,6 +8,7 @@ import { conv2d } from '../../src/operators/conv2d.js';
 import { convPinv } from '../../src/operators/conv2d-pinv.js';
 import { chooseMethod } from '../../src/operators/pinv/choose.js';
 import { Conv2dExactPinv, exactAutoObstacle, exactKind, exactObstacle } from '../../src/operators/exact/conv2d-exact.js';
+import { krylovFirstBudget } from '../../src/operators/pinv/krylov-first.js';
 import { EXACT_RING_MAX, RECT_RING_MAX, RingRectFactor, rectGeometry, rectObstacle, type RectConvSpec } from '../../src/operators/exact/ring-rect.js';
 import { toFloat64 } from '../../src/operators/linear-operator.js';
 import { pinv, svdvals } from '../../src/linalg/index.js';
@@ -392,4 +393,15 @@ test('property: on random small geometries the two-ring solve is A⁺y, and "sin
     { numRuns: 240, seed: 9 },
   );
   assert.ok(solved >= 30, `only ${solved} geometries were solvable: the generator no longer exercises the solver`);
+});
+
+test("krylovFirstBudget: LSQR's budget grows with the ring system and stays within [50, 3000]", () => {
+  const small = conv2d(randn([2, 2, 3, 3], { seed: 1, dtype: 'float64' }), { inShape: [2, 24, 24], padding: 1, stride: 2 });
+  const big = conv2d(randn([8, 8, 3, 3], { seed: 1, dtype: 'float64' }), { inShape: [8, 64, 64], padding: 1, stride: 2, paddingMode: 'reflect' });
+  const bs = krylovFirstBudget(small, exactKind(small).unknowns);
+  const bb = krylovFirstBudget(big, exactKind(big).unknowns);
+  assert.equal(bs, 50, `a small ring gets the floor (${bs})`);
+  assert.ok(bb > bs && bb <= 3000, `budget ${bb} for ${exactKind(big).unknowns} unknowns`);
+  assert.equal(krylovFirstBudget(big, 1e6), 3000, 'capped');
+  assert.equal(krylovFirstBudget(big, exactKind(big).unknowns), bb, 'deterministic: the geometry alone sets it');
 });

@@ -1,6 +1,7 @@
 /**
- * Exact pseudo-inverse of a real zero-padded 2-D convolution of any shape: c_out ≠ c_in, any pads (asymmetric,
- * beyond 'same'), any stride and dilation, groups 1 (issue 9). The square stride-1 'same' case stays with
+ * Exact pseudo-inverse of a real padded 2-D convolution of any shape — zero, reflect or replicate pads (any,
+ * asymmetric, beyond 'same'), c_out ≠ c_in, any stride and dilation, groups 1 — and of 'valid' ones when asked
+ * to factorise them (no pads: an empty input ring) (issue 9). The square stride-1 'same' case stays with
  * ring-same.ts; this file handles the rest.
  *
  * Embedding: A = S C E. E places the input on a torus of side N (per axis) whose other pixels — the input
@@ -22,6 +23,10 @@
  * nonsingular exactly when A has full row (wide) or column (tall) rank and Ĝ is invertible at every frequency.
  * It is factorised once by the blocked LU; a solve is two FFT pairs on the two fields plus two triangular
  * solves, refined on the normal equations.
+ *
+ * Reflect/replicate pads are copies (see {@link inputSide}): the torus then holds the whole padded grid
+ * (N ≥ n + both pads), R is replaced by K_c u = u(pad) − u(its source) for a tall A, and for a wide A the input
+ * side gains the source pixels and M⁻¹ of EEᵀ − I in place of −I.
  *
  * Internal grids are channel-innermost `[M1][M2][lanes]` complex; public arrays are PyTorch's `[c][n1][n2]`.
  */
