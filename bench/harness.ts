@@ -50,16 +50,18 @@ export interface Timing {
   /** Median process CPU time (user + system) per repeat, in milliseconds: close to wall time for single-threaded
    * code on an idle machine, and a steadier number than wall time when other processes compete for the cores. */
   cpuMedianMs: number;
+  /** Median system CPU time per repeat (page faults on fresh memory land here), in milliseconds. */
+  sysMedianMs: number;
 }
 
-/** Wall-clock milliseconds of one call, measured with `process.hrtime.bigint()`, and its CPU milliseconds. */
-function once(fn: () => unknown): [number, number] {
+/** Wall-clock milliseconds of one call, measured with `process.hrtime.bigint()`, its CPU and its system CPU milliseconds. */
+function once(fn: () => unknown): [number, number, number] {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   fn();
   const wall = Number(process.hrtime.bigint() - t0) / 1e6;
   const c = process.cpuUsage(c0);
-  return [wall, (c.user + c.system) / 1000];
+  return [wall, (c.user + c.system) / 1000, c.system / 1000];
 }
 
 /**
@@ -85,14 +87,16 @@ export function timeIt(fn: () => unknown, repeats = 5, warmup = 1): Timing {
   const n = first > 2000 ? Math.min(repeats, 3) : repeats;
   const samples: number[] = [];
   const cpu: number[] = [];
+  const sys: number[] = [];
   spent = 0;
   for (let i = 0; i < 50 && (i < Math.max(1, n) || spent < BUDGET_MS); i++) {
-    const [w, c] = once(fn);
+    const [w, c, s] = once(fn);
     samples.push(w);
     cpu.push(c);
+    sys.push(s);
     spent += w;
   }
-  return { medianMs: median(samples), minMs: Math.min(...samples), samples, cpuMedianMs: median(cpu) };
+  return { medianMs: median(samples), minMs: Math.min(...samples), samples, cpuMedianMs: median(cpu), sysMedianMs: median(sys) };
 }
 
 /** Median of a non-empty list. @example `median([3, 1, 2]) // 2` */

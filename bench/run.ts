@@ -109,7 +109,7 @@ function notes(row: Row): string {
   if (ours && c.flops) out.push(`ours ${(c.flops / ours.medianMs / 1e6).toFixed(2)} GFLOP/s`);
   if (row.peer?.ms && c.flops) out.push(`torch ${(c.flops / row.peer.ms / 1e6).toFixed(2)} GFLOP/s`);
   if (ours && c.bytes) out.push(`ours ${(c.bytes / ours.medianMs / 1e6).toFixed(2)} GB/s`);
-  if (ours) out.push(`ours CPU ${fmtMs(ours.cpuMedianMs)} ms`);
+  if (ours) out.push(`ours CPU ${fmtMs(ours.cpuMedianMs)} ms (system ${fmtMs(ours.sysMedianMs)})`);
   if (row.jsPeer) out.push(`${c.peerName ?? 'JS peer'} ${fmtMs(row.jsPeer.medianMs)} ms (ratio ${ours ? (row.jsPeer.medianMs / ours.medianMs).toFixed(2) : '–'})`);
   if (row.peer?.note) out.push(`torch: ${row.peer.note}`);
   if (c.note) out.push(c.note);
