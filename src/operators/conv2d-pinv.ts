@@ -238,34 +238,10 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
     return { x, info };
   }
   if (method === 'exact') {
-    let choice: string | undefined;
     // 'auto' before a two-ring factorisation: LSQR within a budget first (pinv/krylov-first.ts).
-    if ((options.method ?? 'auto') === 'auto' && !exactCache.has(op) && op.dtype === 'float64' && y.dtype === 'float64') {
-      const { kind, unknowns } = exactKind(op);
-      if (kind === 'rect') {
-        const budget = krylovFirstBudget(op, unknowns);
-        const k = krylovFirst(op, y, budget);
-        if (k.kept) {
-          const r = k.kept;
-          return {
-            x: r.x,
-            info: {
-              method: 'krylov',
-              iterations: r.info.iterations,
-              converged: true,
-              relResidual: r.relResidual,
-              relNormalResidual: r.relNormalResidual,
-              sigmaMax: r.sigmaLower,
-              solver: r.info.solver,
-              preconditioned: r.info.preconditioned,
-              stopReasons: r.info.stopReasons,
-              choice: `auto: LSQR met ${KRYLOV_FIRST_TOL} in ${r.info.iterations} of ${budget} iterations, so the exact two-ring factorisation (${unknowns} unknowns) was not needed`,
-            },
-          };
-        }
-        choice = `auto: LSQR did not meet ${KRYLOV_FIRST_TOL} within ${budget} iterations (${k.iterations} run), so the exact two-ring factorisation (${unknowns} unknowns) followed`;
-      }
-    }
+    const first = (options.method ?? 'auto') === 'auto' && !exactCache.has(op) ? autoKrylovFirst(op, y) : null;
+    if (first !== null && 'x' in first) return first;
+    const choice = first?.choice;
     const { f, reused } = exactFactorFor(op, options.validSolver ?? 'cg');
     if (f.kind !== 'valid' && f.info.status === 'singular') {
       // No exact answer exists in float64: return the best bounded minimum-norm answer (LSQR from 0 stays in
@@ -316,6 +292,37 @@ export function convPinv(op: Conv2dOperator, y: Tensor, options: ConvPinvOptions
 }
 
 /** Fills info.relResidual and info.relNormalResidual (with ‖A‖ taken as s1) by two more conv2d passes. */
+/**
+ * For a real float64 two-ring geometry (exact/ring-rect.ts), bounded LSQR first: its result when it meets
+ * {@link KRYLOV_FIRST_TOL}, else the reason the factorisation follows (for `info.choice`); null for other
+ * geometries.
+ */
+function autoKrylovFirst(op: Conv2dOperator, y: Tensor): ConvPinvResult | { choice: string } | null {
+  if (op.dtype !== 'float64' || y.dtype !== 'float64') return null;
+  const { kind, unknowns } = exactKind(op);
+  if (kind !== 'rect') return null;
+  const budget = krylovFirstBudget(op, unknowns);
+  const k = krylovFirst(op, y, budget);
+  const what = `the exact two-ring factorisation (${unknowns} unknowns)`;
+  if (k.kept === null) return { choice: `auto: LSQR did not meet ${KRYLOV_FIRST_TOL} within ${budget} iterations (${k.iterations} run), so ${what} followed` };
+  const r = k.kept;
+  return {
+    x: r.x,
+    info: {
+      method: 'krylov',
+      iterations: r.info.iterations,
+      converged: true,
+      relResidual: r.relResidual,
+      relNormalResidual: r.relNormalResidual,
+      sigmaMax: r.sigmaLower,
+      solver: r.info.solver,
+      preconditioned: r.info.preconditioned,
+      stopReasons: r.info.stopReasons,
+      choice: `auto: LSQR met ${KRYLOV_FIRST_TOL} in ${r.info.iterations} of ${budget} iterations, so ${what} was not needed`,
+    },
+  };
+}
+
 /** Index of the first non-finite scalar of `d`, or −1 (integer storage is always finite). */
 function firstNonFinite(d: Storage): number {
   if (d instanceof Float64Array) return firstNonFinite64(d);
