@@ -69,6 +69,28 @@ describe('conv2d pinv: Krylov and dense paths for non-circular padding', () => {
     assert.ok(rel(p.x, dn.x) < 1e-6, `${rel(p.x, dn.x)}`);
   });
 
+  test('complex operators: batched complex or real y, Krylov = dense pinv; auto above the dense limit', () => {
+    for (const paddingMode of ['zeros', 'reflect'] as const) {
+      const A = conv2d(randn([2, 2, 3, 3], { seed: 1, dtype: 'complex128' }), { inShape: [2, 8, 8], padding: 1, stride: 2, paddingMode });
+      for (const ydt of ['complex128', 'float64'] as const) {
+        const y = randn([2, ...A.outShape], { seed: 2, dtype: ydt });
+        const k = convPinv(A, y, { method: 'krylov', tol: 1e-13, maxIter: 2000 });
+        const d = convPinv(A, y, { method: 'dense' });
+        assert.equal(k.x.dtype, 'complex128');
+        assert.deepEqual(k.x.shape, [2, 2, 8, 8]);
+        assert.ok(k.info.converged, `${paddingMode}, y ${ydt}: ${JSON.stringify(k.info)}`);
+        assert.ok(rel(k.x, d.x) < 1e-9, `${paddingMode}, y ${ydt}: ‖x_krylov − x_dense‖/‖x_dense‖ = ${rel(k.x, d.x)}`);
+      }
+    }
+    // Above the dense limit no exact solver takes complex operators: auto runs Krylov on the whole batch.
+    const B = conv2d(randn([2, 2, 3, 3], { seed: 3, dtype: 'complex128' }), { inShape: [2, 24, 24], padding: 1, stride: 2, paddingMode: 'reflect' });
+    assert.equal(chooseMethod(B), 'krylov');
+    const yb = randn([2, ...B.outShape], { seed: 4, dtype: 'complex128' });
+    const kb = B.pinv(yb, { tol: 1e-12, maxIter: 3000 });
+    assert.equal(kb.info.method, 'krylov');
+    assert.ok(kb.info.converged && kb.info.relResidual < 1e-9, JSON.stringify(kb.info));
+  });
+
   test('auto goes Krylov above the dense limit where no exact solver applies', () => {
     // Grouped reflect padding with stride 2: the ring solvers take groups 1 only.
     const A = conv2d(randn([4, 2, 3, 3], { seed: 1, dtype: 'float64' }), { inShape: [4, 40, 40], padding: 1, stride: 2, paddingMode: 'reflect', groups: 2 });

@@ -12,6 +12,8 @@
 import { argError } from '../../errors.js';
 import { irfftn, rfftn } from '../../fft/api.js';
 import { gaussJordanInverse } from '../../linalg/kernels/pinv.js';
+import { cast } from '../../tensor/cast.js';
+import { isComplex } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Conv2dOperator } from '../conv2d.js';
 import { lsmr } from '../krylov/lsmr.js';
@@ -188,9 +190,12 @@ export function krylovPinvSolve(op: Conv2dOperator, y: Tensor, options: KrylovPi
   const precondition = (options.precondition ?? false) && damp === 0;
   const M = precondition ? op.H.compose(new CirculantGramInverse(op)) : undefined;
   const run = solver === 'lsqr' ? lsqr : lsmr;
-  const yd = toFloat64(y);
-  const per = op.outSize;
-  const xs = new Float64Array(count * op.inSize);
+  // y in the operator's output dtype (a real y of a complex operator gains zero imaginary parts), and sizes in
+  // scalars: a complex element is two of them.
+  const yd = toFloat64(y.dtype === op.outDtype || isComplex(y.dtype) === isComplex(op.outDtype) ? y : cast(y, op.outDtype));
+  const per = op.outSize * (isComplex(op.outDtype) ? 2 : 1);
+  const inPer = op.inSize * (isComplex(op.inDtype) ? 2 : 1);
+  const xs = new Float64Array(count * inPer);
   let iterations = 0;
   let converged = true;
   let resSq = 0;
@@ -207,7 +212,7 @@ export function krylovPinvSolve(op: Conv2dOperator, y: Tensor, options: KrylovPi
       ...(M ? { preconditioner: M } : {}),
       ...(cb ? { onIteration: (it: number, p: KrylovProgress) => cb(b, it, p) } : {}),
     });
-    xs.set(toFloat64(r.x), b * op.inSize);
+    xs.set(toFloat64(r.x), b * inPer);
     let yn = 0;
     for (let i = b * per; i < (b + 1) * per; i++) yn += yd[i]! * yd[i]!;
     ySq += yn;
