@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadNpy, saveNpy } from '../../src/io/files.js';
 import { main } from '../../src/cli/main.js';
 import { conv2d } from '../../src/operators/conv2d.js';
-import { convPinv, forgetPinv } from '../../src/operators/conv2d-pinv.js';
+import { convPinv, forgetPinv, VALID_LU_MIN_BATCH } from '../../src/operators/conv2d-pinv.js';
 import { Conv2dExactPinv } from '../../src/operators/exact/conv2d-exact.js';
 import { randn } from '../../src/tensor/random.js';
 import { relErr as rel } from './dense-helpers.js';
@@ -93,4 +93,32 @@ test("CLI: conv-pinv --valid-solver lu = the library's answer; a bad value is on
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test(`a batch of ${VALID_LU_MIN_BATCH} or more right-hand sides of a 'valid' operator factorises its ring ('lu'); fewer use CG`, () => {
+  const A = conv2d(randn([2, 2, 3, 3], { seed: 51, dtype: 'float64' }), { inShape: [2, 22, 22] });
+  const yb = randn([VALID_LU_MIN_BATCH, ...A.outShape], { seed: 52, dtype: 'float64' });
+  const many = convPinv(A, yb, { method: 'exact' });
+  assert.equal(many.info.iterations, 0, 'no CG');
+  assert.match(many.info.choice ?? '', new RegExp(`validSolver 'lu' for ${VALID_LU_MIN_BATCH} right-hand sides`));
+  assert.ok(many.info.converged && many.info.relNormalResidual <= 1e-10, JSON.stringify(many.info));
+  forgetPinv(A);
+  const few = randn([VALID_LU_MIN_BATCH - 1, ...A.outShape], { seed: 52, dtype: 'float64' });
+  const cg = convPinv(A, few, { method: 'exact' });
+  assert.ok(cg.info.iterations > 0, 'CG below the threshold');
+  assert.equal(cg.info.choice, undefined);
+  // Same answers: the first 15 samples of the batch by CG and by the factorisation.
+  const n = (VALID_LU_MIN_BATCH - 1) * A.inSize;
+  const a = (many.x.data as Float64Array).subarray(0, n);
+  const b = cg.x.data as Float64Array;
+  let e = 0;
+  let d = 0;
+  for (let i = 0; i < n; i++) {
+    e += (a[i]! - b[i]!) ** 2;
+    d += b[i]! ** 2;
+  }
+  assert.ok(Math.sqrt(e / d) <= 1e-9, `‖x_lu − x_cg‖/‖x_cg‖ = ${Math.sqrt(e / d)}`);
+  // An explicit choice wins.
+  forgetPinv(A);
+  assert.ok(convPinv(A, yb, { method: 'exact', validSolver: 'cg' }).info.iterations > 0, "validSolver: 'cg' forces CG");
 });

@@ -103,6 +103,14 @@ function rectObstacleOf(op: Conv2dOperator, padStr: string): string | null {
 }
 
 /**
+ * Why `validSolver: 'lu'` cannot factorise the 'valid' `op` through the two-ring solver, or null when it can.
+ * @example `validLuObstacle(conv2d(w, { inShape: [2, 8, 8] })) // null`
+ */
+export function validLuObstacle(op: Conv2dOperator): string | null {
+  return rectObstacleOf(op, 'padding 0');
+}
+
+/**
  * True when G = C Cᵀ can be invertible, i.e. c_out ≤ c_in·s1·s2 (otherwise the ring solver only gives a
  * regularised answer and `pinv`'s auto choice avoids it).
  *
@@ -233,7 +241,7 @@ export class Conv2dExactPinv {
     const p = op.pads;
     const padded = p.top || p.bottom || p.left || p.right;
     if (!padded && vs === 'lu') {
-      const whyLu = rectObstacleOf(op, 'padding 0');
+      const whyLu = validLuObstacle(op);
       if (whyLu !== null) throw new AdjointError(`Conv2dExactPinv: option 'validSolver' 'lu' needs a ring system the two-ring solver can factorise: ${whyLu}`, 'validSolver');
     }
     if ((padded && squareSameObstacle(op, '') !== null) || (!padded && vs === 'lu')) {
