@@ -31,7 +31,7 @@
  * Internal grids are channel-innermost `[M1][M2][lanes]` complex; public arrays are PyTorch's `[c][n1][n2]`.
  */
 import { fft2Lanes } from './fft2-lanes.js';
-import { gram, invertBlock, polyphaseSymbol, type PolyphaseGeometry } from './torus-blocks.js';
+import { gram, invertBlock, padSource, polyphaseSymbol, type PolyphaseGeometry } from './torus-blocks.js';
 import { powerLambdaMax } from './hermitian-kernel.js';
 import { complexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
 import { luBlockedReal, luBlockedSolve } from '../../linalg/kernels/lu-blocked.js';
@@ -187,13 +187,6 @@ function rectAxis(n: number, before: number, after: number, k: number, s: number
   const span = mode === 'zeros' ? Math.max(before, after) : before + after;
   const N = Math.ceil(Math.max(n + span, m * s) / s) * s;
   return { m, N, M: N / s };
-}
-
-/** The in-range index that index i of a padded axis copies (reflect without repeating the edge, or replicate). */
-function padSource(i: number, n: number, mode: 'reflect' | 'replicate'): number {
-  if (i >= 0 && i < n) return i;
-  if (mode === 'replicate') return i < 0 ? 0 : n - 1;
-  return i < 0 ? -i : 2 * (n - 1) - i;
 }
 
 /** The indices of an axis that its pads copy. */

@@ -20,7 +20,7 @@
  */
 import { fft2Lanes } from './fft2-lanes.js';
 import { complexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
-import { gram, invertBlock, polyphaseSymbol } from './torus-blocks.js';
+import { gram, invertBlock, padSource, polyphaseSymbol } from './torus-blocks.js';
 import { powerLambdaMax } from './hermitian-kernel.js';
 import { luBlockedReal, luBlockedSolve, luBlockedSolveTransposed } from '../../linalg/kernels/lu-blocked.js';
 import { allocShared } from '../../parallel/pool.js';
@@ -475,13 +475,6 @@ function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
-}
-
-/** The in-range index that logical index i copies under reflect or replicate padding (i itself when in range). */
-function padSource(i: number, n: number, mode: 'reflect' | 'replicate' | 'zeros'): number {
-  if (i >= 0 && i < n) return i;
-  if (mode === 'replicate') return i < 0 ? 0 : n - 1;
-  return i < 0 ? -i : 2 * (n - 1) - i;
 }
 
 /** ‖P‖ of the padding map: √(largest number of torus pixels holding one input pixel). */

@@ -124,3 +124,16 @@ export function gram(m: Float64Array, off: number, r: number, c: number, wide: b
     }
   return dmax;
 }
+
+/**
+ * The in-range index that index i of a padded axis copies: PyTorch's reflect (mirror without repeating the edge)
+ * or replicate (clamp); i itself when in range. Shared by the pad-ring (ring-same.ts) and two-ring (ring-rect.ts)
+ * solvers, whose copied pads must agree with nn's padding.
+ *
+ * @example `padSource(-1, 5, 'reflect') // 1`
+ */
+export function padSource(i: number, n: number, mode: 'reflect' | 'replicate' | 'zeros'): number {
+  if (i >= 0 && i < n) return i;
+  if (mode === 'replicate') return i < 0 ? 0 : n - 1;
+  return i < 0 ? -i : 2 * (n - 1) - i;
+}
