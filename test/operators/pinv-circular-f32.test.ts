@@ -13,12 +13,12 @@ import fc from 'fast-check';
 import { CircularPinv, geometry } from '../../src/operators/pinv/circular-fft.js';
 import { columnSums, fillBlock, fillSplitJs } from '../../src/operators/pinv/circular-kernels.js';
 import { gramFromLags, gramLagSums, lagSumsStride } from '../../src/operators/pinv/gram-lags.js';
-import { ColumnOrder, adjointColumnSums, applyJs, gramAuxLength, gramFaults, gramLagTridiagRange, gramLambdaMax, gramPinvRange, gramSlotLength, gramTridiagRange, sturmCount } from '../../src/operators/pinv/gram-truncated.js';
+import { ColumnOrder, adjointColumnSums, applyJs, gramAuxLength, gramCountRange, gramFaults, gramLagTridiagRange, gramLambdaMax, gramPinvRange, gramSlotLength, gramTridiagRange, gramWLayout, sturmCount } from '../../src/operators/pinv/gram-truncated.js';
 import { compileWasm, wasmDisabled } from '../../src/wasm/load.js';
 import { WASM_BASE64 as BLOCK_WASM } from '../../src/operators/pinv/circular-block.wasm.js';
 import { relErr as rel } from './dense-helpers.js';
 import { withoutWasm } from '../wasm/helpers.js';
-import { hemmPackedJs, hpdTruncatedInverseJs } from '../../src/operators/pinv/hpd-truncated-inverse.js';
+import { cholSolvePackedJs, hemmPackedJs, hpdShiftedFactorJs } from '../../src/operators/pinv/shifted-cholesky.js';
 import { WASM_BASE64 as GRAM_WASM } from '../../src/operators/pinv/gram-truncated.wasm.js';
 
 const envNoWasm = wasmDisabled();
@@ -104,25 +104,46 @@ function prescribed(n: number, sigma: number[], cut: number, seed: number): { B:
 }
 
 /** Both Gram passes on one block with cut-off `cut` and μ = max(λ_max, cut²). */
-function gramBlock(n: number, B: Float64Array, cut: number): { P: Float64Array; k: number; lmax: number } {
+function gramBlock(n: number, B: Float64Array, cut: number): { P: Float64Array; k: number; lmax: number; mode: number } {
   const blocks = B.slice();
   const gs = new Float64Array(2 * n * n);
   const aux = new Float64Array(gramAuxLength(n));
   gramTridiagRange(n, blocks, gs, aux, 0, 1);
   const lmax = gramLambdaMax(n, aux, 0);
   const kOut = new Int32Array(1);
-  gramPinvRange(n, blocks, gs, aux, Float64Array.of(cut * cut, Math.max(lmax, cut * cut), 1), kOut, 0, 1);
-  // The block is kept as two factors: P = S·F with F = Bᴴ in `blocks` (split) and S = G_k⁺ Hermitian, as its
-  // packed lower triangle at the start of the block's slot of `gs` (row i's entries j ≤ i at i(i+1)/2 + j, real
-  // parts then imaginary parts from n(n+1)/2 on; k = n: both zero).
+  gramCountRange(n, aux, cut * cut, kOut, 0, 1);
+  const woff = new Float64Array(1);
+  const wdata = new Float64Array(gramWLayout(n, kOut, woff));
+  const mode = Uint8Array.of(7);
+  gramPinvRange(n, blocks, gs, aux, Float64Array.of(cut * cut, Math.max(lmax, cut * cut), 1), kOut, wdata, woff, mode, 0, 1);
+  // The block is kept in factors: P = S·F with F = Bᴴ in `blocks` (split) and S = G_k⁺ Hermitian, as the packed
+  // Cholesky factor L' of G̃ at the start of the block's slot of `gs` with W in `wdata` (mode 0: S = (L'L'ᴴ)⁻¹ − WWᴴ)
+  // or as its own packed lower triangle there (mode 1; k = n: zero). S's columns: S applied to the unit vectors.
   const nn = n * n;
   const half = (n * (n + 1)) / 2;
   const S = new Float64Array(2 * nn);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const q = i >= j ? (i * (i + 1)) / 2 + j : (j * (j + 1)) / 2 + i;
-      S[i * n + j] = gs[q]!;
-      S[nn + i * n + j] = i >= j ? gs[half + q]! : -gs[half + q]!;
+  if (mode[0] === 0) {
+    const k = wdata.length / (2 * n);
+    const m = new Float64Array(2 * half + wdata.length + 4 * nn + 2 * k * n);
+    m.set(gs.subarray(0, 2 * half));
+    m.set(wdata, 2 * half);
+    const xr = 2 * half + wdata.length, xi = xr + nn, yr = xi + nn, yi = yr + nn;
+    for (let t = 0; t < n; t++) m[xr + t * n + t] = 1;
+    cholSolvePackedJs(m, n, n, k, 0, half, 2 * half, 2 * half + k * n, xr, xi, yr, yi, yi + nn);
+    for (let t = 0; t < n; t++) {
+      for (let i = 0; i < n; i++) {
+        S[i * n + t] = m[yr + t * n + i]!;
+        S[nn + i * n + t] = m[yi + t * n + i]!;
+      }
+    }
+  } else {
+    assert.equal(mode[0], 1, 'mode is 0 or 1');
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const q = i >= j ? (i * (i + 1)) / 2 + j : (j * (j + 1)) / 2 + i;
+        S[i * n + j] = gs[q]!;
+        S[nn + i * n + j] = i >= j ? gs[half + q]! : -gs[half + q]!;
+      }
     }
   }
   if (kOut[0] !== n) for (let i = 0; i < n; i++) {
@@ -144,7 +165,7 @@ function gramBlock(n: number, B: Float64Array, cut: number): { P: Float64Array; 
       P[nn + j * n + o] = im;
     }
   }
-  return { P, k: kOut[0]!, lmax };
+  return { P, k: kOut[0]!, lmax, mode: mode[0]! };
 }
 
 function maxAbs(a: Float64Array): number {
@@ -184,6 +205,7 @@ describe('Gram path kernels: truncated block pseudo-inverse', () => {
       const s1 = Math.max(...sigma);
       for (const got of [wasm, js]) {
         assert.equal(got.k, k, 'dropped count');
+        assert.equal(got.mode, k === c.n ? 1 : 0, 'kept as a Cholesky factor unless every value is dropped');
         assert.ok(Math.abs(got.lmax - s1 * s1) <= 1e-13 * Math.max(s1 * s1, 1e-300) + 1e-300, `λ_max ${got.lmax} vs ${s1 * s1}`);
         const err = maxDiff(got.P, P);
         if (c.tol === 0) assert.equal(maxAbs(got.P), 0);
@@ -277,11 +299,11 @@ function naiveInverse(n: number, re: Float64Array, im: Float64Array): { re: Floa
   return { re: xr, im: xi };
 }
 
-/** Operands of the final Gram step for order n and k vectors (layout of hpdTruncatedInverseJs), G = CᴴC + δI. */
-function hpdCase(n: number, k: number, seed: number): { m: Float64Array; o: Parameters<typeof hpdTruncatedInverseJs>[4]; G: { re: Float64Array; im: Float64Array }; V: { re: Float64Array; im: Float64Array } } {
+/** Operands of the final Gram step for order n and k vectors (layout of hpdShiftedFactorJs), G = CᴴC + δI. */
+function hpdCase(n: number, k: number, seed: number): { m: Float64Array; o: Parameters<typeof hpdShiftedFactorJs>[4]; G: { re: Float64Array; im: Float64Array }; V: { re: Float64Array; im: Float64Array } } {
   const r = rng(seed);
   const nn = n * n;
-  const o = { gr: 0, gi: nn, vr: 2 * nn, vi: 3 * nn, f: 4 * nn, ar: 5 * nn, ai: 6 * nn, or: 7 * nn, oi: 8 * nn, rd: 9 * nn };
+  const o = { gr: 0, gi: nn, vr: 2 * nn, vi: 3 * nn, ar: 5 * nn, ai: 6 * nn, rd: 9 * nn };
   const m = new Float64Array(9 * nn + n);
   const C = Array.from({ length: 2 * nn }, () => r());
   const G = { re: new Float64Array(nn), im: new Float64Array(nn) };
@@ -311,20 +333,37 @@ function hpdCase(n: number, k: number, seed: number): { m: Float64Array; o: Para
   }
   m.set(V.re, o.vr);
   m.set(V.im, o.vi);
-  for (let t = 0; t < k; t++) m[o.f + t] = 0.1 + r() + 0.5;
-  // garbage in the work and output areas
-  m.fill(7.5, o.ar, o.oi + nn);
+  // garbage in the work area
+  m.fill(7.5, o.ar, o.rd);
   return { m, o, G, V };
 }
 
-describe('Gram path: the Cholesky step scale·(G̃⁻¹ − V·diag(f)·Vᴴ), G̃ = G + μ·VVᴴ', () => {
+/** The Hermitian n×n matrix (L'·L'ᴴ) from L' packed at (lr, li) of `m` as hpdShiftedFactorJs leaves it (the diagonal's imaginary slots ignored). */
+function fromPackedFactor(m: Float64Array, n: number, lr: number, li: number): { re: Float64Array; im: Float64Array } {
+  const re = new Float64Array(n * n), im = new Float64Array(n * n);
+  const at = (i: number, j: number): [number, number] => (j > i ? [0, 0] : [m[lr + (i * (i + 1)) / 2 + j]!, j === i ? 0 : m[li + (i * (i + 1)) / 2 + j]!]);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let a = 0, b = 0; // Σ_p L[i][p]·conj(L[j][p])
+      for (let p = 0; p <= Math.min(i, j); p++) {
+        const [x, y] = at(i, p), [u, v] = at(j, p);
+        a += x * u + y * v;
+        b += y * u - x * v;
+      }
+      re[i * n + j] = a;
+      im[i * n + j] = b;
+    }
+  }
+  return { re, im };
+}
+
+describe('Gram path: the shifted Cholesky factor G̃ = L·Lᴴ, G̃ = G + μ·VVᴴ, and its solve', () => {
   for (const [n, k] of [[8, 0], [8, 3], [7, 2], [1, 0], [2, 1], [32, 4], [5, 5]] as const) {
-    test(`n = ${n}, k = ${k}: against a naive inverse; packed; WebAssembly bitwise the JS twin`, () => {
+    test(`n = ${n}, k = ${k}: L'·L'ᴴ = G̃/scale, reciprocals on the diagonal; WebAssembly bitwise the JS twin`, () => {
       const { m, o, G, V } = hpdCase(n, k, 100 + 10 * n + k);
       const mu = 3.25, scale = 1.5;
       const js = m.slice();
-      assert.equal(hpdTruncatedInverseJs(js, n, k, mu, o, scale), true);
-      // reference: G̃ full, its inverse, minus the rank-k terms
+      assert.equal(hpdShiftedFactorJs(js, n, k, mu, o, scale), true);
       const gr = G.re.slice(), gi = G.im.slice();
       for (let t = 0; t < k; t++) {
         for (let i = 0; i < n; i++) {
@@ -335,47 +374,98 @@ describe('Gram path: the Cholesky step scale·(G̃⁻¹ − V·diag(f)·Vᴴ), G
           }
         }
       }
-      const inv = naiveInverse(n, gr, gi);
-      const half = (n * (n + 1)) / 2;
-      let err = 0, big = 0, q = 0;
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j <= i; j++, q++) {
-          let er = inv.re[i * n + j]!, ei = inv.im[i * n + j]!;
-          for (let t = 0; t < k; t++) {
-            const a = V.re[t * n + i]!, b = V.im[t * n + i]!, c = V.re[t * n + j]!, d = V.im[t * n + j]!, f = m[o.f + t]!;
-            er -= f * (a * c + b * d);
-            ei -= f * (b * c - a * d);
-          }
-          err = Math.max(err, Math.abs(js[o.or + q]! - scale * er), Math.abs(js[o.oi + q]! - (i === j ? 0 : scale * ei)));
-          big = Math.max(big, Math.abs(scale * er), Math.abs(scale * ei));
-        }
+      const LL = fromPackedFactor(js, n, o.ar, o.ai);
+      let err = 0, big = 0;
+      for (let q = 0; q < n * n; q++) {
+        err = Math.max(err, Math.abs(LL.re[q]! - gr[q]! / scale), Math.abs(LL.im[q]! - gi[q]! / scale));
+        big = Math.max(big, Math.abs(gr[q]! / scale));
       }
-      assert.ok(err <= 1e-11 * big, `max error ${err} vs ${big}`);
+      assert.ok(err <= 1e-13 * big, `‖L'L'ᴴ − G̃/scale‖ ${err} vs ${big}`);
+      for (let i = 0; i < n; i++) {
+        const d = (i * (i + 1)) / 2 + i;
+        assert.ok(js[o.ar + d]! > 0 && Math.abs(js[o.ai + d]! * js[o.ar + d]! - 1) <= 1e-15, `diagonal ${i}: L' > 0 and its reciprocal`);
+      }
       if (!envNoWasm) {
         const mod = compileWasm('gram-truncated', GRAM_WASM);
         assert.ok(mod !== null);
         const memory = new WebAssembly.Memory({ initial: Math.ceil((8 * m.length) / 65536) });
-        const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as { hpdPinv: (...a: number[]) => number };
+        const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as { hpdFactor: (...a: number[]) => number };
         new Float64Array(memory.buffer).set(m);
-        assert.equal(ex.hpdPinv(n, k, mu, 8 * o.gr, 8 * o.gi, 8 * o.vr, 8 * o.vi, 8 * o.f, scale, 8 * o.ar, 8 * o.ai, 8 * o.or, 8 * o.oi, 8 * o.rd), 1);
+        assert.equal(ex.hpdFactor(n, k, mu, 8 * o.gr, 8 * o.gi, 8 * o.vr, 8 * o.vi, 1 / Math.sqrt(scale), Math.sqrt(scale), 8 * o.ar, 8 * o.ai, 8 * o.rd), 1);
         const w = new Float64Array(memory.buffer, 0, m.length);
-        assert.deepEqual(w.slice(o.or, o.or + half), js.slice(o.or, o.or + half));
-        assert.deepEqual(w.slice(o.oi, o.oi + half), js.slice(o.oi, o.oi + half));
+        const half = (n * (n + 1)) / 2;
+        assert.deepEqual(w.slice(o.ar, o.ar + half), js.slice(o.ar, o.ar + half));
+        assert.deepEqual(w.slice(o.ai, o.ai + half), js.slice(o.ai, o.ai + half));
       }
     });
   }
 
   test('a G̃ that is not positive definite (or not finite) is refused by both', () => {
-    for (const bad of [-1, NaN, Infinity]) {
-      const { m, o } = hpdCase(6, 0, 5);
-      m[o.gr + 3 * 6 + 3] = bad === -1 ? -50 : bad;
-      assert.equal(hpdTruncatedInverseJs(m.slice(), 6, 0, 1, o, 1), false, `${bad}`);
+    for (const n of [6, 7]) {
+      for (const bad of [-1, NaN, Infinity]) {
+        const { m, o } = hpdCase(n, 0, 5);
+        m[o.gr + 3 * n + 3] = bad === -1 ? -50 : bad;
+        assert.equal(hpdShiftedFactorJs(m.slice(), n, 0, 1, o, 1), false, `${bad}`);
+        if (!envNoWasm) {
+          const mod = compileWasm('gram-truncated', GRAM_WASM)!;
+          const memory = new WebAssembly.Memory({ initial: 1 });
+          const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as { hpdFactor: (...a: number[]) => number };
+          new Float64Array(memory.buffer).set(m);
+          assert.equal(ex.hpdFactor(n, 0, 1, 8 * o.gr, 8 * o.gi, 8 * o.vr, 8 * o.vi, 1, 1, 8 * o.ar, 8 * o.ai, 8 * o.rd), 0, `wasm ${bad}`);
+        }
+      }
+    }
+  });
+
+  test('cholSolvePacked: y_t = (L\'L\'ᴴ)⁻¹x_t − W·Wᴴx_t (naive inverse; WebAssembly bitwise)', () => {
+    const r = rng(41);
+    for (const [n, count, k] of [[1, 1, 0], [4, 2, 1], [7, 1, 3], [32, 4, 3], [9, 3, 0]] as const) {
+      const half = (n * (n + 1)) / 2;
+      const lr = 0, li = half, wr = 2 * half, wi = wr + k * n, xr = wi + k * n, xi = xr + count * n, yr = xi + count * n, yi = yr + count * n, c = yi + count * n;
+      const m = new Float64Array(c + 2 * k * count);
+      for (let q = 0; q < yr; q++) m[q] = r();
+      // a well-conditioned L': unit-ish diagonal dominant, reciprocals in the diagonal's imaginary slots
+      for (let i = 0; i < n; i++) {
+        const d = (i * (i + 1)) / 2 + i;
+        m[lr + d] = 2 + Math.abs(m[lr + d]!);
+        m[li + d] = 1 / m[lr + d]!;
+        for (let j = 0; j < i; j++) {
+          m[lr + (i * (i + 1)) / 2 + j]! /= n;
+          m[li + (i * (i + 1)) / 2 + j]! /= n;
+        }
+      }
+      m.fill(9, yr); // garbage: y and c are overwritten
+      const js = m.slice();
+      cholSolvePackedJs(js, n, count, k, lr, li, wr, wi, xr, xi, yr, yi, c);
+      const LL = fromPackedFactor(m, n, lr, li);
+      const inv = naiveInverse(n, LL.re, LL.im);
+      let big = 0, err = 0;
+      for (let t = 0; t < count; t++) {
+        for (let i = 0; i < n; i++) {
+          let sr = 0, si = 0;
+          for (let j = 0; j < n; j++) {
+            let a = inv.re[i * n + j]!, b = inv.im[i * n + j]!; // S[i][j] = inv − Σ_s W_s[i]·conj(W_s[j])
+            for (let s = 0; s < k; s++) {
+              const p = m[wr + s * n + i]!, q = m[wi + s * n + i]!, u = m[wr + s * n + j]!, v = m[wi + s * n + j]!;
+              a -= p * u + q * v;
+              b -= q * u - p * v;
+            }
+            const u = m[xr + t * n + j]!, v = m[xi + t * n + j]!;
+            sr += a * u - b * v;
+            si += a * v + b * u;
+          }
+          err = Math.max(err, Math.abs(js[yr + t * n + i]! - sr), Math.abs(js[yi + t * n + i]! - si));
+          big = Math.max(big, Math.abs(sr), Math.abs(si));
+        }
+      }
+      assert.ok(err <= 1e-13 * n * Math.max(big, 1), `n = ${n}: ${err}`);
       if (!envNoWasm) {
         const mod = compileWasm('gram-truncated', GRAM_WASM)!;
         const memory = new WebAssembly.Memory({ initial: 1 });
-        const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as { hpdPinv: (...a: number[]) => number };
+        const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as { cholSolvePacked: (...a: number[]) => void };
         new Float64Array(memory.buffer).set(m);
-        assert.equal(ex.hpdPinv(6, 0, 1, 8 * o.gr, 8 * o.gi, 8 * o.vr, 8 * o.vi, 8 * o.f, 1, 8 * o.ar, 8 * o.ai, 8 * o.or, 8 * o.oi, 8 * o.rd), 0);
+        ex.cholSolvePacked(n, count, k, 8 * lr, 8 * li, 8 * wr, 8 * wi, 8 * xr, 8 * xi, 8 * yr, 8 * yi, 8 * c);
+        assert.deepEqual(new Float64Array(memory.buffer, 0, m.length).slice(), js);
       }
     }
   });

@@ -29,8 +29,16 @@ import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
 import { blocksAt, columnSums, columnSumsSplit, columnSumsSplitLength, FAST_KAPPA_MAX, FAST_MARGIN, type BlockGeometry } from './circular-kernels.js';
 import { lagProductsLength, lagSumsStride } from './gram-lags.js';
-import { adjointColumnSums, gramAuxLength, gramLambdaMax, gramSlotLength } from './gram-truncated.js';
+import { adjointColumnSums, gramAuxLength, gramLambdaMax, gramSlotLength, gramWLayout } from './gram-truncated.js';
 import './tasks.js';
+
+/** The Gram path's second factors (gram-truncated.ts's gramPinvRange): the slots, W's store and offsets, each block's form. */
+interface GramSecond {
+  gs: Float64Array;
+  wdata: Float64Array;
+  woff: Float64Array;
+  mode: Uint8Array;
+}
 
 /** Cut-off and damping options shared by the pseudo-inverse paths. @example `{ rtol: 1e-12 }` */
 export interface PinvTolerances {
@@ -227,6 +235,8 @@ export class CircularPinv {
   /** Gram path, stride 1: the adjoint column sums from which the solve evaluates the first factor Bᴴ; empty otherwise. */
   // (Empty arrays are shared too: parallelFor runs inline when any array argument is not.)
   private readonly adjointSums: Float64Array = allocShared(Float64Array, 0);
+  /** Gram path: W's store, where each block's W starts and each block's form of its second factor (gram-truncated.ts's gramPinvRange). */
+  private readonly gramW: GramSecond = { gs: allocShared(Float64Array, 0), wdata: allocShared(Float64Array, 0), woff: allocShared(Float64Array, 0), mode: allocShared(Uint8Array, 0) };
   private readonly op: Conv2dOperator;
 
   constructor(op: Conv2dOperator, options: PinvTolerances = {}, path: CircularPinvPath = 'auto') {
@@ -291,7 +301,8 @@ export class CircularPinv {
       if (lag !== null) this.adjointSums = adjointColumnSums(geom, w, allocShared(Float64Array, columnSumsSplitLength(geom)));
       const r = gramFactor(P, count, rows, atol, rtol, scale, (g) => multiplicity(g, m1, m2, g2h), fro, lag);
       if (lag !== null) releaseScratch('lagSums', lag.sums);
-      this.secondBlocks = r.second;
+      this.secondBlocks = r.second.gs;
+      this.gramW = r.second;
       this.info = r.info;
       return;
     }
@@ -412,7 +423,8 @@ export class CircularPinv {
     const xLen = count * cin * n1 * n2h * 2;
     const stride1 = geom[8] === 1 && geom[9] === 1;
     const xf = stride1 ? takeScratch('solveX', xLen) : allocShared(Float64Array, xLen);
-    parallelFor('convPinvApply', this.info.blocks, [this.sharedGeom, this.pinvBlocks, yf, xf, count, this.secondBlocks, this.adjointSums], { minPerThread: 64 });
+    const gw = this.gramW;
+    parallelFor('convPinvApply', this.info.blocks, [this.sharedGeom, this.pinvBlocks, yf, xf, count, this.secondBlocks, this.adjointSums, gw.wdata, gw.woff, gw.mode], { minPerThread: 64 });
     // A float32 operator gets its x̂ straight from the last inverse pass (computed in float64, stored in float32).
     const outDtype = op.inDtype === 'float32' ? 'float32' : 'float64';
     const x = irfftnAs(new Tensor(xf, [count, cin, n1, n2h], 'complex128'), { s: [n1, n2], dim: [-2, -1] }, outDtype);
@@ -442,7 +454,7 @@ function gramFactor(
   mult: (g: number) => number,
   fro: Float64Array,
   lag: { params: Float64Array; sums: Float64Array; geom: BlockGeometry; w: Float64Array } | null,
-): { info: CircularPinvInfo; second: Float64Array } {
+): { info: CircularPinvInfo; second: GramSecond } {
   const AUX = gramAuxLength(n);
   const nn = n * n;
   const slot = gramSlotLength(n, lag !== null);
@@ -464,9 +476,14 @@ function gramFactor(
   const cutoff = Math.max(atol, rtol * sigmaMax);
   const params = allocShared(Float64Array, 3);
   params.set([cutoff * cutoff, Math.max(sigmaMax * sigmaMax, cutoff * cutoff), scale]);
+  // Every block's k first (a Sturm count each), so that the W store can be laid out before pass 2 fills it.
   const kOut = allocShared(Int32Array, count);
+  parallelFor('convPinvGramCount', count, [n, aux, params[0]!, kOut], { minPerThread: 64 });
+  const woff = allocShared(Float64Array, count);
+  const wdata = allocShared(Float64Array, gramWLayout(n, kOut, woff));
+  const mode = allocShared(Uint8Array, count);
   const none = allocShared(Float64Array, 0);
-  parallelFor('convPinvGramSolve', count, [n, P, gs, aux, params, kOut, lag?.params ?? none, lag?.sums ?? none], { minPerThread: 8 });
+  parallelFor('convPinvGramSolve', count, [n, P, gs, aux, params, kOut, wdata, woff, mode, lag?.params ?? none, lag?.sums ?? none], { minPerThread: 8 });
   let rank = 0;
   const failed: number[] = [];
   for (let g = 0; g < count; g++) {
@@ -542,9 +559,10 @@ function gramFactor(
         for (let i = 0; i < n; i++) gs[g * slot + (i * (i + 1)) / 2 + i] = 1;
       }
     }
+    for (const g of failed) mode[g] = 1;
   }
   releaseScratch('gramAux', aux);
-  return { info: { sigmaMax, sigmaMaxUpper: sigmaMax, cutoff, rank, blocks: count, fastBlocks: 0, svdBlocks: nr, gramBlocks: count - nr - countZero(fro) }, second: gs };
+  return { info: { sigmaMax, sigmaMaxUpper: sigmaMax, cutoff, rank, blocks: count, fastBlocks: 0, svdBlocks: nr, gramBlocks: count - nr - countZero(fro) }, second: { gs, wdata, woff, mode } };
 }
 
 function countZero(fro: Float64Array): number {

@@ -10,7 +10,7 @@
  * Stored pseudo-inverse blocks P(g) (cols × rows) are split: the cols·rows real parts, then the imaginary parts.
  */
 import { complexGaussJordan, type CertifiedInverseNorms } from '../../linalg/kernels/complex-gauss-jordan.js';
-import { hemmPackedJs, packedHermProduct } from './hpd-truncated-inverse.js';
+import { cholSolvePackedJs, hemmPackedJs, packedCholSolve, packedHermProduct } from './shifted-cholesky.js';
 import { compileWasm, wasmDisabled } from '../../wasm/load.js';
 import { WASM_BASE64 as BLOCK_WASM } from './circular-block.wasm.js';
 
@@ -377,10 +377,13 @@ export function blocksAt(geom: BlockGeometry, t: Float64Array, idx: ArrayLike<nu
  * frequency f = (g1 + a·m1, g2 + b·m2), written into the half spectrum `xf` ([count, cin, n1, n2h]) at f and,
  * conjugated, at −f, wherever that falls in the half plane. Blocks g in [start, end) only; disjoint ranges
  * write disjoint entries. Each P(g) is read once for the whole batch. With `second` (non-empty; the Gram path of
- * gram-truncated.ts, square blocks), block g is the product S(g)·P(g) of two stored factors, S(g) (cols × cols,
- * Hermitian) kept as its packed lower triangle (entry (i, j ≤ i) at i(i+1)/2 + j, real parts then imaginary
- * parts from cols(cols+1)/2 on) at the start of slot g of `second` (slots of second.length / (m1·g2h) numbers),
- * applied as it is after P(g) (hpd-truncated-inverse.ts's hemmPackedJs or the `hemmPacked` kernel). With `adjointSums` (non-empty; the Gram path
+ * gram-truncated.ts, square blocks), block g is the product S(g)·P(g), S(g) (cols × cols, Hermitian) applied after
+ * P(g) from the packed lower triangle (entry (i, j ≤ i) at i(i+1)/2 + j, real parts then imaginary parts from
+ * cols(cols+1)/2 on) at the start of slot g of `second` (slots of second.length / (m1·g2h) numbers): with
+ * `mode[g]` = 0 that is the Cholesky factor L' of S(g)⁻¹'s shifted form and S(g) = (L'L'ᴴ)⁻¹ − WWᴴ, W's k rows
+ * (real parts, then imaginary parts) from `wdata[woff[g]]` on up to where block g + 1's begin
+ * (shifted-cholesky.ts's cholSolvePackedJs or the `cholSolvePacked` kernel); with `mode[g]` = 1 S(g) itself
+ * (hemmPackedJs or `hemmPacked`). With `adjointSums` (non-empty; the Gram path
  * with stride 1) P(g) = B(g)ᴴ is not read from `pinv` but evaluated from those sums (gram-truncated.ts's
  * adjointColumnSums) by the SIMD block kernel, or {@link fillSplitJs}.
  *
@@ -399,6 +402,9 @@ export function applyBlocks(
   end: number,
   second: Float64Array = EMPTY,
   adjointSums: Float64Array = EMPTY,
+  wdata: Float64Array = EMPTY,
+  woff: Float64Array = EMPTY,
+  mode: Uint8Array = EMPTY_MODE,
 ): void {
   const rows = geom[0]!, cin = geom[1]!, n1 = geom[4]!, n2 = geom[5]!, m1 = geom[6]!, m2 = geom[7]!;
   const s1 = geom[8]!, s2 = geom[9]!, g2h = geom[14]!;
@@ -420,8 +426,10 @@ export function applyBlocks(
   // WebAssembly: P(g) and the gathered Y(g) are copied into the kernel's memory (or P(g) evaluated there), X(g)
   // comes back from it (with a second factor: packed S(g) too, and X(g) is then the product of S(g) with the
   // first result, at x1).
-  const k = applyKernel(8 * (2 * nn + 2 * ny + 2 * nx + (two ? 2 * nx + 2 * half : 0) + tsLen + 2 * kh));
+  // (with a second factor: its packed triangle, then room for W (≤ 2·cols² numbers) and Wᴴx (2·cols·count))
+  const k = applyKernel(8 * (2 * nn + 2 * ny + 2 * nx + (two ? 2 * nx + 2 * half + 2 * cols * cols + 2 * cols * count : 0) + tsLen + 2 * kh));
   const hemm = k !== null && two ? packedHermProduct(k.memory) : null;
+  const chol = k !== null && two ? packedCholSolve(k.memory) : null;
   let buf: Float64Array;
   let pOff: number, yOff: number, xOff: number, x1Off: number;
   // (hOff: the packed S(g); JS keeps it at the end of its own buffer)
@@ -442,7 +450,7 @@ export function applyBlocks(
     }
     hOff = x1Off + (two ? 2 * nx : 0) + tsLen + 2 * kh;
   } else {
-    buf = new Float64Array(2 * ny + 2 * nx + (two ? 2 * nx + 2 * half : 0));
+    buf = new Float64Array(2 * ny + 2 * nx + (two ? 2 * nx + 2 * half + 2 * cols * cols + 2 * cols * count : 0));
     hOff = 2 * ny + 4 * nx;
     pOff = -1;
     yOff = 0;
@@ -455,6 +463,21 @@ export function applyBlocks(
   }
   // The first product goes to x1 when a second factor follows it.
   const xa = two ? x1Off : xOff;
+  // The second factor of block g, from x1 into x: the Gram path's Cholesky form (mode 0: L' packed in the slot,
+  // W from the W store; shifted-cholesky.ts) or a packed Hermitian matrix (mode 1: an SVD'd or zero block).
+  const wBase = hOff + 2 * half, cBase = wBase + 2 * cols * cols;
+  const secondFactor = (g: number, hemmK: typeof hemm, cholK: typeof chol): void => {
+    buf.set(second.subarray(g * slot, g * slot + 2 * half), hOff);
+    if (mode[g] === 0) {
+      const wb = woff[g]!;
+      // (block g's W holds its k rows, real then imaginary parts, up to where block g + 1's starts)
+      const kd = ((g + 1 < woff.length ? woff[g + 1]! : wdata.length) - wb) / (2 * cols);
+      buf.set(wdata.subarray(wb, wb + 2 * kd * cols), wBase);
+      if (cholK !== null) cholK(cols, count, kd, 8 * hOff, 8 * (hOff + half), 8 * wBase, 8 * (wBase + kd * cols), 8 * x1Off, 8 * (x1Off + nx), 8 * xOff, 8 * (xOff + nx), 8 * cBase);
+      else cholSolvePackedJs(buf, cols, count, kd, hOff, hOff + half, wBase, wBase + kd * cols, x1Off, x1Off + nx, xOff, xOff + nx, cBase);
+    } else if (hemmK !== null) hemmK(cols, count, 8 * hOff, 8 * (hOff + half), 8 * x1Off, 8 * (x1Off + nx), 8 * xOff, 8 * (xOff + nx));
+    else hemmPackedJs(buf, cols, count, hOff, hOff + half, x1Off, x1Off + nx, xOff, xOff + nx);
+  };
   for (let g = start; g < end; g++) {
     const g1 = Math.floor(g / g2h);
     const g2 = g - g1 * g2h;
@@ -485,11 +508,7 @@ export function applyBlocks(
     if (k !== null) {
       if (!gen) buf.set(pinv.subarray(pb, pb + 2 * nn), pOff);
       k.apply(rows, cols, count, 8 * pOff, 8 * (pOff + nn), 8 * yOff, 8 * (yOff + ny), 8 * xa, 8 * (xa + nx));
-      if (two) {
-        buf.set(second.subarray(g * slot, g * slot + 2 * half), hOff);
-        if (hemm !== null) hemm(cols, count, 8 * hOff, 8 * (hOff + half), 8 * x1Off, 8 * (x1Off + nx), 8 * xOff, 8 * (xOff + nx));
-        else hemmPackedJs(buf, cols, count, hOff, hOff + half, x1Off, x1Off + nx, xOff, xOff + nx);
-      }
+      if (two) secondFactor(g, hemm, chol);
     } else {
       for (let j = 0; j < cols; j++) {
         const rr = pb + j * rows;
@@ -508,10 +527,7 @@ export function applyBlocks(
           buf[xa + nx + it * cols + j] = im;
         }
       }
-      if (two) {
-        buf.set(second.subarray(g * slot, g * slot + 2 * half), hOff);
-        hemmPackedJs(buf, cols, count, hOff, hOff + half, x1Off, x1Off + nx, xOff, xOff + nx);
-      }
+      if (two) secondFactor(g, null, null);
     }
     if (s1 === 1 && s2 === 1) {
       // Stride 1: entry c goes to frequency (g1, g2) of channel c, always in the half plane; a conjugate copy
@@ -556,6 +572,7 @@ export function applyBlocks(
 }
 
 const EMPTY = new Float64Array(0);
+const EMPTY_MODE = new Uint8Array(0);
 
 /**
  * dst[q] = Σ_u T[u][q]·e1[u] for q < len (T split re/im in `t` at tr, ti with u-stride len; e1 interleaved; dst

@@ -12,14 +12,15 @@
  *   B⁺_cut = V_k Σ_k⁻¹ U_kᴴ = G_k⁺·Bᴴ,   G_k⁺ = G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ,   G̃ = G + μ·V_dV_dᴴ  (μ = σ₁(A)²),
  *
  * since G̃ has the eigenvectors of G with the dropped eigenvalues lifted to λ + μ (G̃⁻¹ = G_k⁺ + V_d(Λ_d + μ)⁻¹V_dᴴ).
- * G̃ is Hermitian positive definite with κ(G̃) ≤ (σ₁² + μ)/cut² ≤ 2/rtol², so its inverse (through its Cholesky
- * factor, hpd-truncated-inverse.ts: half the work of a Gauss–Jordan inverse) is accurate in float64 whenever rtol
- * is large (the caller only takes this path for rtol ≥ 1e-4); nothing divides by a dropped σ. Squaring B costs
+ * G̃ is Hermitian positive definite with κ(G̃) ≤ (σ₁² + μ)/cut² ≤ 2/rtol², so solves with its Cholesky factor
+ * (shifted-cholesky.ts) are accurate in float64 whenever rtol is large (the caller only takes this path for
+ * rtol ≥ 1e-4); nothing divides by a dropped σ. Squaring B costs
  * little accuracy there: the kept values satisfy σ ≥ rtol·σ₁, so κ² of the kept part stays below 1/rtol². An
  * error θ in V_d (≈ ε‖G‖/gap, as for the SVD's singular vectors) perturbs the result by O(θ).
  *
- * B⁺_cut is kept as its two factors (Bᴴ and G_k⁺): applying both costs 2n² per right-hand side instead of n²,
- * but saves the n³ product per block, which dominates for the few right-hand sides of a solve.
+ * B⁺_cut is kept in factors: Bᴴ, the Cholesky factor L of G̃ and W = V_d(Λ_d + μ)^(−½), since
+ * G_k⁺ = L⁻ᴴL⁻¹ − WWᴴ. Applying them costs 2n² + 2kn per right-hand side instead of n², but saves the n³ product
+ * per block (and G̃⁻¹ itself, n³/3 more), which dominate for the few right-hand sides of a solve.
  *
  * A block whose inverse iteration does not converge or whose G̃ has no Cholesky factor is reported (k = −1) and
  * settled by the caller's SVD instead: never a silently wrong block.
@@ -27,17 +28,18 @@
  * Storage, per block g, a slot of {@link gramSlotLength} numbers in `gs` (real parts then imaginary parts):
  * from the blocks (2n²), after pass 1 G's lower triangle (i ≥ j) and, in row j at columns j+2…n−1, the tail of
  * reflector j (whose entry j+1 is 1), row-major; with lag sums (n(n+1): G is formed again in pass 2, cheaper
- * than storing and reloading it) only the tails, packed one after the other. After pass 2, scale·G_k⁺ as its
- * packed lower triangle (entry (i, j ≤ i) at i(i+1)/2 + j, imaginary parts from n(n+1)/2 on): G_k⁺ is
- * Hermitian, so the kept factorisation, the page faults on first touch and the copies in and out of the kernels'
- * memory are about half of a full square's. `aux` holds {@link gramAuxLength}(n) numbers: τ (n), diag(T) (n),
+ * than storing and reloading it) only the tails, packed one after the other. After pass 2, L/√scale as its
+ * packed lower triangle (entry (i, j ≤ i) at i(i+1)/2 + j, imaginary parts from n(n+1)/2 on, the diagonal's
+ * imaginary slots holding its reciprocals), so the kept factorisation, the page faults on first touch and the
+ * copies in and out of the kernels' memory are about half of a full square's; W·√scale goes to a separate store
+ * laid out once every block's k is known ({@link gramCountRange}, {@link gramWLayout}). `aux` holds {@link gramAuxLength}(n) numbers: τ (n), diag(T) (n),
  * offdiag(T) (n, the last unused), the phases D (re n, im n) and a bracket [lo, hi] of λ_max(T).
  * For stride-1 convolutions G comes straight from the kernel's lag sums (gram-lags.ts) instead of the block
  * product, and the blocks themselves are never stored: the solve evaluates Bᴴ from the taps
  * ({@link adjointColumnSums}).
  * The dense work runs on WebAssembly kernels (gram-truncated.wat: the whole Householder reduction with its
  * Hermitian matrix–vector product and rank-2 update, the back-transformation of the dropped eigenvectors, and
- * `hpdPinv`: G̃ = G + μV_dV_dᴴ, its Cholesky factor and the packed scale·(G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ);
+ * `hpdFactor`: G̃ = G + μV_dV_dᴴ and its packed Cholesky factor;
  * circular-block.wat's block product), each with its JS twin (`ADJOINT_NO_WASM=1`).
  */
 import { complexGaussJordan, type ComplexGaussJordan } from '../../linalg/kernels/complex-gauss-jordan.js';
@@ -46,7 +48,7 @@ import { WASM_BASE64 as BLOCK_WASM } from './circular-block.wasm.js';
 import { WASM_BASE64 as GRAM_WASM } from './gram-truncated.wasm.js';
 import { columnSumsSplit, type BlockGeometry } from './circular-kernels.js';
 import { gramFromLags, lagSumsStride } from './gram-lags.js';
-import { hpdTruncatedInverseJs } from './hpd-truncated-inverse.js';
+import { hpdShiftedFactorJs } from './shifted-cholesky.js';
 
 /**
  * Test hook: with `every` > 0, pass 2 reports every block g with g % every === 0 as unsettled (k = −1), so that
@@ -88,7 +90,7 @@ export function sturmCount(n: number, d: Float64Array, e2: Float64Array, dOff: n
   return cnt;
 }
 
-/** The hemvl/her2l/larf/tridiag/backTransform/lagGram/invit/hpdPinv kernels of gram-truncated.wat and the block product of circular-block.wat, on one memory. */
+/** The hemvl/her2l/larf/tridiag/backTransform/lagGram/invit/hpdFactor kernels of gram-truncated.wat and the block product of circular-block.wat, on one memory. */
 interface GramKernels {
   hemvl: (m: number, ldb: number, ar: number, ai: number, ur: number, ui: number, pr: number, pi: number) => void;
   her2l: (m: number, ldb: number, ar: number, ai: number, ur: number, ui: number, wr: number, wi: number) => void;
@@ -98,7 +100,7 @@ interface GramKernels {
   backTransform: (n: number, k: number, vr: number, vi: number, tr: number, ti: number, taus: number, ur: number, ui: number, packed: number) => void;
   lagGram: (n: number, kh: number, lags: number, e: number, gr: number, gi: number) => void;
   invit: (n: number, k: number, d: number, e: number, lam: number, z: number, ta: number, tb: number, tc: number, td: number, tin: number, norm: number, sep: number, tiny: number) => number;
-  hpdPinv: (n: number, k: number, mu: number, gr: number, gi: number, vr: number, vi: number, f: number, scale: number, ar: number, ai: number, or: number, oi: number, rd: number) => number;
+  hpdFactor: (n: number, k: number, mu: number, gr: number, gi: number, vr: number, vi: number, inv: number, root: number, ar: number, ai: number, rd: number) => number;
 }
 
 const kernelCache = new WeakMap<WebAssembly.Memory, GramKernels | null>();
@@ -110,9 +112,9 @@ function gramKernels(memory: WebAssembly.Memory): GramKernels | null {
   const bm = compileWasm('circular-block', BLOCK_WASM);
   if (gm === null || bm === null) k = null;
   else {
-    const g = new WebAssembly.Instance(gm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'hemvl' | 'her2l' | 'larf' | 'tridiag' | 'backTransform' | 'lagGram' | 'invit' | 'hpdPinv'>;
+    const g = new WebAssembly.Instance(gm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'hemvl' | 'her2l' | 'larf' | 'tridiag' | 'backTransform' | 'lagGram' | 'invit' | 'hpdFactor'>;
     const b = new WebAssembly.Instance(bm, { env: { memory } }).exports as unknown as Pick<GramKernels, 'apply'>;
-    k = { hemvl: g.hemvl, her2l: g.her2l, larf: g.larf, tridiag: g.tridiag, backTransform: g.backTransform, lagGram: g.lagGram, invit: g.invit, hpdPinv: g.hpdPinv, apply: b.apply };
+    k = { hemvl: g.hemvl, her2l: g.her2l, larf: g.larf, tridiag: g.tridiag, backTransform: g.backTransform, lagGram: g.lagGram, invit: g.invit, hpdFactor: g.hpdFactor, apply: b.apply };
   }
   kernelCache.set(memory, k);
   return k;
@@ -129,8 +131,8 @@ function gramKernels0(n: number): boolean {
  * `m` (the Gauss–Jordan workspace's WebAssembly memory when the SIMD kernels run, else a plain array), at the
  * element offsets below, split re/im with row stride n: G (gR, gI), Bᵀ or conj(B) (tR, tI) and −Im Bᵀ (tN),
  * the product X (xR, xI; pass 1 also packs the reflector tails there), and vectors u, p (n each); pass 2 keeps
- * 8n² from eR on for the inverse iteration and the operands of `hpdPinv` (G, its Cholesky work matrix, the
- * output, f, 1/diag L).
+ * 8n² from eR on for the inverse iteration and the operands of `hpdFactor` (G, its Cholesky work matrix, the
+ * packed tails, 1/diag L).
  */
 interface GramWork {
   n: number;
@@ -957,18 +959,65 @@ function smallEigenpairs(w: GramWork, aux: Float64Array, auxBase: number, k: num
 }
 
 /**
- * Pass 2 over blocks g in [start, end), once the global cut-off is known: k = #{λ(T) < cut²} by a Sturm count;
- * k = n gives P = 0; otherwise V_d (the k dropped eigenvectors of G, carried back through the reflectors),
- * the inverse of G̃ = G + μ·V_dV_dᴴ and B⁺_cut = G_k⁺·Bᴴ, G_k⁺ = G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ, kept as two factors:
- * Bᴴ over block g of `blocks` (from pass 1; n² real parts, then n² imaginary parts) and scale·G_k⁺, packed, at
- * the start of block g's slot of `gs` (module comment; k = n: both zero). `kOut[g]` = k, or −1 when the block
- * could not be settled here (Bᴴ is then left in `blocks`, for an SVD). `params` = [cut², μ, scale]. With
+ * The number of dropped eigenvalues k = #{λ(T) < cut²} of every block g in [start, end) into `kOut` (a Sturm count
+ * on pass 1's tridiagonal form), so that the caller can lay out the W store before pass 2.
+ *
+ * @example `gramCountRange(32, aux, cut * cut, kOut, 0, count)`
+ */
+export function gramCountRange(n: number, aux: Float64Array, cut2: number, kOut: Int32Array, start: number, end: number): void {
+  const AUX = gramAuxLength(n);
+  const e2 = new Float64Array(n);
+  for (let g = start; g < end; g++) {
+    const gb = gershgorin(n, aux, g * AUX, e2);
+    kOut[g] = sturmCount(n, aux, e2, g * AUX + n, cut2, gb.pivmin);
+  }
+}
+
+/**
+ * Where block g's W = V_d·√(scale·F) starts in the W store (`woff[g]`, 2kn numbers: real parts of its k rows,
+ * then imaginary parts) for the counts of {@link gramCountRange}, and the store's length (k = n stores nothing).
+ *
+ * @example `const { woff, total } = gramWLayout(32, kOut)`
+ */
+export function gramWLayout(n: number, kOut: Int32Array, woff: Float64Array): number {
+  let total = 0;
+  for (let g = 0; g < kOut.length; g++) {
+    woff[g] = total;
+    const k = kOut[g]!;
+    if (k > 0 && k < n) total += 2 * k * n;
+  }
+  return total;
+}
+
+/**
+ * Pass 2 over blocks g in [start, end), once the global cut-off is known and `kOut` holds each block's k from
+ * {@link gramCountRange}: k = n gives P = 0; otherwise V_d (the k dropped eigenvectors of G, carried back through
+ * the reflectors) and the Cholesky factor of G̃ = G + μ·V_dV_dᴴ, so that B⁺_cut = G_k⁺·Bᴴ with
+ * G_k⁺ = G̃⁻¹ − W·Wᴴ, W = V_d(Λ_d + μ)^(−½) (shifted-cholesky.ts), kept as: Bᴴ over block g of `blocks` (from
+ * pass 1; n² real parts, then n² imaginary parts), L' = L/√scale packed at the start of block g's slot of `gs`
+ * (`mode[g]` = 0) and W·√scale from `wdata[woff[g]]` on. k = n: both factors zero, the slot a packed Hermitian
+ * zero (`mode[g]` = 1, as the SVD fallback's second factors). `kOut[g]` becomes −1 when the block could not be
+ * settled here (Bᴴ is then left in `blocks`, for an SVD). `params` = [cut², μ, scale]. With
  * `lagParams`/`lagSums` (as for {@link gramLagTridiagRange}) the slots hold pass 1's packed tails and G is
  * formed again from the lag sums.
  *
- * @example `gramPinvRange(32, blocks, gs, aux, Float64Array.of(cut * cut, s1 * s1, 1), kOut, 0, count)`
+ * @example `gramPinvRange(32, blocks, gs, aux, Float64Array.of(cut * cut, s1 * s1, 1), kOut, wdata, woff, mode, 0, count)`
  */
-export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array, aux: Float64Array, params: Float64Array, kOut: Int32Array, start: number, end: number, lagParams?: Float64Array, lagSums?: Float64Array): void {
+export function gramPinvRange(
+  n: number,
+  blocks: Float64Array,
+  gs: Float64Array,
+  aux: Float64Array,
+  params: Float64Array,
+  kOut: Int32Array,
+  wdata: Float64Array,
+  woff: Float64Array,
+  mode: Uint8Array,
+  start: number,
+  end: number,
+  lagParams?: Float64Array,
+  lagSums?: Float64Array,
+): void {
   const lag = lagParams !== undefined && lagSums !== undefined && lagSums.length > 0;
   const kh = lag ? lagParams[1]! : 0, g2h = lag ? lagParams[4]! : 1;
   // WebAssembly with lag sums: they travel into the kernels' memory once per call, (cos θ_a, sin θ_a) after them.
@@ -978,6 +1027,7 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
   const slot = gramSlotLength(n, lag);
   const AUX = gramAuxLength(n);
   const cut2 = params[0]!, mu = params[1]!, scale = params[2]!;
+  const inv = 1 / Math.sqrt(scale), root = Math.sqrt(scale);
   const lOff = w.xOff, eOff = lOff + (lag ? lagSums.length : 0);
   if (lag && w.k !== null) w.m.set(lagSums, lOff);
   const eLag = new Float64Array(2 * Math.max(kh, 1));
@@ -985,13 +1035,12 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
   for (let it = new ColumnOrder(start, end, g2h), g = it.next(); g >= 0; g = it.next()) {
     const auxBase = g * AUX;
     const gsBase = g * slot;
-    const gb = gershgorin(n, aux, auxBase, w.e2);
-    const k = sturmCount(n, aux, w.e2, auxBase + n, cut2, gb.pivmin);
+    const k = kOut[g]!;
     const pb = g * 2 * nn;
     if (k === n) {
       blocks.fill(0, pb, pb + 2 * nn);
       gs.fill(0, gsBase, gsBase + slot);
-      kOut[g] = k;
+      mode[g] = 1;
       continue;
     }
     if ((gramFaults.every > 0 && g % gramFaults.every === 0) || (k > 0 && !smallEigenpairs(w, aux, auxBase, k, cut2))) {
@@ -1011,8 +1060,8 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
       }
     }
     // Operands of the final step in the pass-2 area of w.m: G (MR, MI), the Cholesky work matrix (AR, AI), the
-    // output (OR, OI), then f_t = 1/(λ_t + μ) and an n-vector of scratch.
-    const AR = w.eR, AI = AR + nn, MR = AR + 2 * nn, MI = AR + 3 * nn, OR = AR + 4 * nn, OI = AR + 5 * nn, F = AR + 6 * nn;
+    // packed tails (at OR, with lag sums), then an n-vector of scratch.
+    const AR = w.eR, AI = AR + nn, MR = AR + 2 * nn, MI = AR + 3 * nn, OR = AR + 4 * nn, RD = AR + 6 * nn;
     // G's lower triangle and the reflector tails above its superdiagonal into (MR, MI) of w.m: the tails for the
     // back-transformation, G for G̃ (the tails are never read there). With lag sums the slot holds the packed
     // tails and G is formed again (a fraction of the cost of storing and reloading it); otherwise the slot holds
@@ -1053,25 +1102,30 @@ export function gramPinvRange(n: number, blocks: Float64Array, gs: Float64Array,
         larfJs(m, len, k, n, VR + j + 1, VI + j + 1, uR, uI, tau);
       }
     }
-    // scale·G_k⁺ = scale·(G̃⁻¹ − V_d(Λ_d + μ)⁻¹V_dᴴ), G̃ = G + μ·V_dV_dᴴ inverted through its Cholesky factor
-    // (hpd-truncated-inverse.ts): G̃ is Hermitian positive definite with κ ≤ 2/rtol²; a failed factorisation
-    // sends the block to the SVD.
-    for (let t = 0; t < k; t++) m[F + t] = 1 / (w.lam[t]! + mu);
+    // G̃ = G + μ·V_dV_dᴴ through its Cholesky factor (shifted-cholesky.ts): G̃ is Hermitian positive definite
+    // with κ ≤ 2/rtol²; a failed factorisation sends the block to the SVD.
     const ok =
       w.k !== null
-        ? w.k.hpdPinv(n, k, mu, 8 * MR, 8 * MI, 8 * VR, 8 * VI, 8 * F, scale, 8 * AR, 8 * AI, 8 * OR, 8 * OI, 8 * (F + n)) === 1
-        : hpdTruncatedInverseJs(m, n, k, mu, { gr: MR, gi: MI, vr: VR, vi: VI, f: F, ar: AR, ai: AI, or: OR, oi: OI, rd: F + n }, scale);
+        ? w.k.hpdFactor(n, k, mu, 8 * MR, 8 * MI, 8 * VR, 8 * VI, inv, root, 8 * AR, 8 * AI, 8 * RD) === 1
+        : hpdShiftedFactorJs(m, n, k, mu, { gr: MR, gi: MI, vr: VR, vi: VI, ar: AR, ai: AI, rd: RD }, scale);
     if (!ok) {
       kOut[g] = -1;
       continue;
     }
-    // The block is kept in two factors, applied one after the other by the solve (cheaper than forming their
-    // product once the batch is small): Bᴴ over block g of `blocks` (written by pass 1) and scale·G_k⁺ over
-    // block g of `gs`.
-    // (packed: real parts at the slot's start, imaginary parts from n(n+1)/2 on)
-    m.copyWithin(OR + half, OI, OI + half);
-    gs.set(m.subarray(OR, OR + 2 * half), gsBase);
-    kOut[g] = k;
+    // The block is kept in factors, applied one after the other by the solve: Bᴴ over block g of `blocks`
+    // (written by pass 1), L' packed over block g's slot of `gs` (real parts, then imaginary parts from n(n+1)/2
+    // on) and W·√scale = V_d·√(scale/(λ_t + μ)) in the W store.
+    gs.set(m.subarray(AR, AR + half), gsBase);
+    gs.set(m.subarray(AI, AI + half), gsBase + half);
+    const wb = woff[g]!;
+    for (let t = 0; t < k; t++) {
+      const c = Math.sqrt(scale / (w.lam[t]! + mu));
+      for (let i = 0; i < n; i++) {
+        wdata[wb + t * n + i] = m[VR + t * n + i]! * c;
+        wdata[wb + (k + t) * n + i] = m[VI + t * n + i]! * c;
+      }
+    }
+    mode[g] = 0;
   }
 }
 

@@ -25,15 +25,17 @@
 ;;   at least sep in place), eigenvectors into the rows of z (stride 8n), with ta … td, tin (n each) as the LU of
 ;;   T − λI: the twin of gram-truncated.ts's inverse iteration (same start vectors, steps and residual test; 0
 ;;   when a vector fails it).
-;; hpdPinv(n, k, mu, gr, gi, vr, vi, f, scale, ar, ai, or, oi, rd) → 1 | 0:  O = scale·(G̃⁻¹ − V_d·diag(f)·V_dᴴ)
-;;   with G̃ = G + μ·V_dV_dᴴ (G's lower triangle at (gr, gi), the k rows v_t of V_d at (vr, vi), f at f; every
-;;   matrix at row stride 8n) through the Cholesky factor G̃ = L·Lᴴ in (ar, ai): L, then M = L⁻¹ in place, then
-;;   G̃⁻¹ = Mᴴ·M summed over the rows of M into the lower triangle of O at (or, oi) (row stride 8n), which is
-;;   finally scaled and packed in place: entry (i, j ≤ i) at element i(i+1)/2 + j of or (re) and oi (im; 0 on the
-;;   diagonal). rd: n numbers of scratch (1/L[i][i]). 0 when a Cholesky pivot is not in (0, ∞).
-;;   The twin of hpd-truncated-inverse.ts's hpdTruncatedInverseJs.
+;; hpdFactor(n, k, mu, gr, gi, vr, vi, inv, root, ar, ai, rd) → 1 | 0:  the Cholesky factor G̃ = L·Lᴴ of
+;;   G̃ = G + μ·V_dV_dᴴ (G's lower triangle at (gr, gi), the k rows v_t of V_d at (vr, vi); every matrix at row
+;;   stride 8n) in (ar, ai), then L' = inv·L packed in place: entry (i, j ≤ i) at element i(i+1)/2 + j of ar (re)
+;;   and ai (im), the imaginary slot of the diagonal holding 1/L'[i][i] = root·rd[i]. rd: n numbers of scratch
+;;   (1/L[i][i]). 0 when a Cholesky pivot is not in (0, ∞). The twin of shifted-cholesky.ts's hpdShiftedFactorJs.
+;; cholSolvePacked(n, count, k, lr, li, wr, wi, xr, xi, yr, yi, c):  y_t = (L'L'ᴴ)⁻¹x_t − W·(Wᴴx_t) for t < count
+;;   (x, y: count × n, split re/im, row-major) with L' packed as hpdFactor leaves it and the k rows of W at (wr, wi)
+;;   (row stride 8n); c: 2·k·count numbers of scratch. Forward substitution by row dot products, backward by
+;;   column updates (rows of L'), f64x2 over pairs, a scalar last entry. The twin of cholSolvePackedJs.
 ;; hemmPacked(n, count, pr, pi, xr, xi, yr, yi):  y_t = S·x_t for t < count (x, y: count × n, split re/im,
-;;   row-major) with S Hermitian from its packed lower triangle (as hpdPinv leaves it): row i's dot product with
+;;   row-major) with S Hermitian from its packed lower triangle (the SVD fallback's second factor): row i's dot product with
 ;;   x_t and its conjugate scattered into y_t (as hemvl, for packed rows), f64x2 over pairs, a scalar last entry.
 ;; Memory is imported (the thread's Gauss–Jordan workspace memory), so the JS driver works on views of it.
 (module
@@ -726,113 +728,14 @@
     (i32.const 1)
   )
 
-  (func (export "hpdPinv")
-    (param $n i32) (param $k i32) (param $mu f64) (param $gr i32) (param $gi i32) (param $vr i32) (param $vi i32) (param $f i32)
-    (param $scale f64) (param $ar i32) (param $ai i32) (param $or i32) (param $oi i32) (param $rd i32)
-    (result i32)
-    (local $ld i32) (local $i i32) (local $j i32) (local $t i32) (local $p i32) (local $row i32) (local $rowj i32)
-    (local $len i32) (local $pairEnd i32) (local $end i32) (local $q i32)
+  ;; Cholesky A = L·Lᴴ row by row (any n): L[i][j] = (A[i][j] − Σ_{p<j} L[i][p]·conj(L[j][p]))·rd[j], and
+  ;; L[i][i] = √(A[i][i] − Σ_p |L[i][p]|²), rd[i] = 1/L[i][i]; 0 (not positive definite) unless 0 < pivot < ∞.
+  (func $cholRows (param $n i32) (param $ar i32) (param $ai i32) (param $rd i32) (result i32)
+    (local $ld i32) (local $i i32) (local $j i32) (local $p i32) (local $row i32) (local $rowj i32)
+    (local $end i32) (local $pairEnd i32) (local $q i32)
     (local $x f64) (local $y f64) (local $u f64) (local $v f64) (local $sr f64) (local $si f64) (local $c f64)
-    (local $a v128) (local $b v128) (local $X v128) (local $Y v128) (local $U v128) (local $V v128) (local $S v128) (local $T v128)
+    (local $a v128) (local $b v128) (local $X v128) (local $Y v128) (local $U v128) (local $V v128)
     (local.set $ld (i32.shl (local.get $n) (i32.const 3)))
-    ;; 1. A = G + μ·Σ_t v_t·v_tᴴ and O = −Σ_t f_t·v_t·v_tᴴ, lower triangles (row i: columns 0 … i), in registers two
-    ;;    columns at a time (d += a·conj(v_t[j]): re += a_r·x − (−a_i)·y, im += (−a_r)·y + a_i·x, as the JS twin's axpy).
-;;    A's row
-    ;;    is G's (whole) with its strict upper part zeroed afterwards (steps 3 and 4 read pairs across the diagonal);
-    ;;    O's row starts at zero (its upper part is never used).
-    (local.set $i (i32.const 0))
-    (block $id (loop $il
-      (br_if $id (i32.ge_u (local.get $i) (local.get $n)))
-      (local.set $row (i32.mul (local.get $i) (local.get $ld)))
-      (local.set $len (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 3)))
-      (local.set $p (i32.const 0))
-      (block $cpd (loop $cpl
-        (br_if $cpd (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $ld)))
-        (local.set $q (i32.add (local.get $row) (local.get $p)))
-        (v128.store (i32.add (local.get $ar) (local.get $q)) (v128.load (i32.add (local.get $gr) (local.get $q))))
-        (v128.store (i32.add (local.get $ai) (local.get $q)) (v128.load (i32.add (local.get $gi) (local.get $q))))
-        (v128.store (i32.add (local.get $or) (local.get $q)) (f64x2.splat (f64.const 0)))
-        (v128.store (i32.add (local.get $oi) (local.get $q)) (f64x2.splat (f64.const 0)))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $cpl)))
-      (if (i32.lt_u (local.get $p) (local.get $ld))
-        (then
-          (local.set $q (i32.add (local.get $row) (local.get $p)))
-          (f64.store (i32.add (local.get $ar) (local.get $q)) (f64.load (i32.add (local.get $gr) (local.get $q))))
-          (f64.store (i32.add (local.get $ai) (local.get $q)) (f64.load (i32.add (local.get $gi) (local.get $q))))
-          (f64.store (i32.add (local.get $or) (local.get $q)) (f64.const 0))
-          (f64.store (i32.add (local.get $oi) (local.get $q)) (f64.const 0))))
-      (local.set $t (i32.const 0))
-      (block $td (loop $tl
-        (br_if $td (i32.ge_u (local.get $t) (local.get $k)))
-        (local.set $rowj (i32.mul (local.get $t) (local.get $ld)))
-        (local.set $q (i32.add (local.get $rowj) (i32.shl (local.get $i) (i32.const 3))))
-        (local.set $x (f64.load (i32.add (local.get $vr) (local.get $q))))
-        (local.set $y (f64.load (i32.add (local.get $vi) (local.get $q))))
-        (local.set $c (f64.load (i32.add (local.get $f) (i32.shl (local.get $t) (i32.const 3)))))
-        ;; A: a = μ·v_t[i] times conj(v_t[j]): re += a_r·x + a_i·y, im += −a_r·y + a_i·x (the twin's axpy with sgn = −1)
-        (local.set $u (f64.mul (local.get $mu) (local.get $x)))
-        (local.set $v (f64.mul (local.get $mu) (local.get $y)))
-        ;; O: b = −f_t·v_t[i]
-        (local.set $sr (f64.neg (f64.mul (local.get $c) (local.get $x))))
-        (local.set $si (f64.neg (f64.mul (local.get $c) (local.get $y))))
-        (local.set $S (f64x2.splat (local.get $u)))
-        (local.set $T (f64x2.splat (local.get $v)))
-        (local.set $j (i32.const 0))
-        (block $jd1 (loop $jl1
-          (br_if $jd1 (i32.ge_u (local.get $j) (local.get $len)))
-          (local.set $q (i32.add (local.get $row) (local.get $j)))
-          (if (i32.le_u (i32.add (local.get $j) (i32.const 16)) (local.get $ld))
-            (then
-              (local.set $X (v128.load (i32.add (local.get $vr) (i32.add (local.get $rowj) (local.get $j)))))
-              (local.set $Y (v128.load (i32.add (local.get $vi) (i32.add (local.get $rowj) (local.get $j)))))
-              (local.set $a (v128.load (i32.add (local.get $ar) (local.get $q))))
-              (local.set $b (v128.load (i32.add (local.get $ai) (local.get $q))))
-              (v128.store (i32.add (local.get $ar) (local.get $q))
-                (f64x2.add (local.get $a) (f64x2.sub (f64x2.mul (local.get $S) (local.get $X)) (f64x2.mul (f64x2.neg (local.get $T)) (local.get $Y)))))
-              (v128.store (i32.add (local.get $ai) (local.get $q))
-                (f64x2.add (local.get $b) (f64x2.add (f64x2.mul (f64x2.neg (local.get $S)) (local.get $Y)) (f64x2.mul (local.get $T) (local.get $X)))))
-              (local.set $U (f64x2.splat (local.get $sr)))
-              (local.set $V (f64x2.splat (local.get $si)))
-              (local.set $a (v128.load (i32.add (local.get $or) (local.get $q))))
-              (local.set $b (v128.load (i32.add (local.get $oi) (local.get $q))))
-              (v128.store (i32.add (local.get $or) (local.get $q))
-                (f64x2.add (local.get $a) (f64x2.sub (f64x2.mul (local.get $U) (local.get $X)) (f64x2.mul (f64x2.neg (local.get $V)) (local.get $Y)))))
-              (v128.store (i32.add (local.get $oi) (local.get $q))
-                (f64x2.add (local.get $b) (f64x2.add (f64x2.mul (f64x2.neg (local.get $U)) (local.get $Y)) (f64x2.mul (local.get $V) (local.get $X))))))
-            (else
-              ;; an odd n's last column, alone
-              (local.set $p (i32.add (local.get $rowj) (local.get $j)))
-              (local.set $x (f64.load (i32.add (local.get $vr) (local.get $p))))
-              (local.set $y (f64.load (i32.add (local.get $vi) (local.get $p))))
-              (f64.store (i32.add (local.get $ar) (local.get $q))
-                (f64.add (f64.load (i32.add (local.get $ar) (local.get $q))) (f64.sub (f64.mul (local.get $u) (local.get $x)) (f64.mul (f64.neg (local.get $v)) (local.get $y)))))
-              (f64.store (i32.add (local.get $ai) (local.get $q))
-                (f64.add (f64.load (i32.add (local.get $ai) (local.get $q))) (f64.add (f64.mul (f64.neg (local.get $u)) (local.get $y)) (f64.mul (local.get $v) (local.get $x)))))
-              (f64.store (i32.add (local.get $or) (local.get $q))
-                (f64.add (f64.load (i32.add (local.get $or) (local.get $q))) (f64.sub (f64.mul (local.get $sr) (local.get $x)) (f64.mul (f64.neg (local.get $si)) (local.get $y)))))
-              (f64.store (i32.add (local.get $oi) (local.get $q))
-                (f64.add (f64.load (i32.add (local.get $oi) (local.get $q))) (f64.add (f64.mul (f64.neg (local.get $sr)) (local.get $y)) (f64.mul (local.get $si) (local.get $x)))))))
-          (local.set $j (i32.add (local.get $j) (i32.const 16)))
-          (br $jl1)))
-        (local.set $t (i32.add (local.get $t) (i32.const 1)))
-        (br $tl)))
-      ;; A's strict upper part of row i: zero
-      (local.set $p (local.get $len))
-      (block $zd (loop $zl
-        (br_if $zd (i32.ge_u (local.get $p) (local.get $ld)))
-        (f64.store (i32.add (local.get $ar) (i32.add (local.get $row) (local.get $p))) (f64.const 0))
-        (f64.store (i32.add (local.get $ai) (i32.add (local.get $row) (local.get $p))) (f64.const 0))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (br $zl)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $il)))
-    ;; 2. Cholesky A = L·Lᴴ in place: even n by 2×2 tiles ($cholPairs), odd n row by row (below)
-    (if (i32.eqz (i32.and (local.get $n) (i32.const 1)))
-      (then (if (i32.eqz (call $cholPairs (local.get $n) (local.get $ar) (local.get $ai) (local.get $rd))) (then (return (i32.const 0)))))
-      (else
-    ;; (odd n) Cholesky row by row: L[i][j] = (A[i][j] − Σ_{p<j} L[i][p]·conj(L[j][p]))·rd[j], and
-    ;;    L[i][i] = √(A[i][i] − Σ_p |L[i][p]|²), rd[i] = 1/L[i][i]; 0 (not positive definite) unless 0 < pivot < ∞.
     (local.set $i (i32.const 0))
     (block $cd (loop $cl
       (br_if $cd (i32.ge_u (local.get $i) (local.get $n)))
@@ -884,102 +787,73 @@
         (br $jl)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $cl)))
-      ))
-    ;; 3. M = L⁻¹ in place, row by row, two columns at a time: M[i][j] = −rd[i]·Σ_{p=j0}^{i−1} L[i][p]·M[p][j] for the
-    ;;    pair j ∈ {j0, j0+1} (M[j0][j0+1] = 0: the upper triangle is zero), summed in registers; M[i][i] = rd[i].
-    ;;    Row i's pair j0 is written after its sum, which reads L[i][p] for p ≥ j0 only.
+    (i32.const 1)
+  )
+
+  (func (export "hpdFactor")
+    (param $n i32) (param $k i32) (param $mu f64) (param $gr i32) (param $gi i32) (param $vr i32) (param $vi i32)
+    (param $inv f64) (param $root f64) (param $ar i32) (param $ai i32) (param $rd i32)
+    (result i32)
+    (local $ld i32) (local $i i32) (local $j i32) (local $t i32) (local $p i32) (local $row i32) (local $rowj i32)
+    (local $len i32) (local $q i32)
+    (local $x f64) (local $y f64) (local $u f64) (local $v f64)
+    (local $a v128) (local $b v128) (local $X v128) (local $Y v128) (local $S v128) (local $T v128)
+    (local.set $ld (i32.shl (local.get $n) (i32.const 3)))
+    ;; 1. A = G + μ·Σ_t v_t·v_tᴴ on the lower triangle (row i: columns 0 … i; a pair may write column i+1 of the
+    ;;    upper triangle, which nothing reads): d += a·conj(v_t[j]) with a = μ·v_t[i], as the JS twin's axpy.
     (local.set $i (i32.const 0))
-    (block $md (loop $ml
-      (br_if $md (i32.ge_u (local.get $i) (local.get $n)))
+    (block $id (loop $il
+      (br_if $id (i32.ge_u (local.get $i) (local.get $n)))
       (local.set $row (i32.mul (local.get $i) (local.get $ld)))
-      (local.set $end (i32.shl (local.get $i) (i32.const 3)))
-      (local.set $c (f64.neg (f64.load (i32.add (local.get $rd) (local.get $end)))))
-      (local.set $j (i32.const 0))
-      (block $jd3 (loop $jl3
-        (br_if $jd3 (i32.ge_u (local.get $j) (local.get $end)))
-        (local.set $a (f64x2.splat (f64.const 0)))
-        (local.set $b (f64x2.splat (f64.const 0)))
-        (local.set $p (local.get $j))
-        (local.set $q (i32.add (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $ld)) (local.get $j)))
-        (block $pd3 (loop $pl3
-          (br_if $pd3 (i32.ge_u (local.get $p) (local.get $end)))
-          ;; L[i][p] (splat) times M[p][j0 … j0+1] (q = p·ld + 8·j0)
-          (local.set $X (v128.load64_splat (i32.add (local.get $ar) (i32.add (local.get $row) (local.get $p)))))
-          (local.set $Y (v128.load64_splat (i32.add (local.get $ai) (i32.add (local.get $row) (local.get $p)))))
-          (local.set $U (v128.load (i32.add (local.get $ar) (local.get $q))))
-          (local.set $V (v128.load (i32.add (local.get $ai) (local.get $q))))
-          (local.set $a (f64x2.add (local.get $a) (f64x2.sub (f64x2.mul (local.get $X) (local.get $U)) (f64x2.mul (local.get $Y) (local.get $V)))))
-          (local.set $b (f64x2.add (local.get $b) (f64x2.add (f64x2.mul (local.get $X) (local.get $V)) (f64x2.mul (local.get $Y) (local.get $U)))))
-          (local.set $p (i32.add (local.get $p) (i32.const 8)))
-          (local.set $q (i32.add (local.get $q) (local.get $ld)))
-          (br $pl3)))
-        (local.set $U (f64x2.splat (local.get $c)))
-        (v128.store (i32.add (local.get $ar) (i32.add (local.get $row) (local.get $j))) (f64x2.mul (local.get $U) (local.get $a)))
-        (v128.store (i32.add (local.get $ai) (i32.add (local.get $row) (local.get $j))) (f64x2.mul (local.get $U) (local.get $b)))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $jl3)))
-      ;; (an odd i's last pair covered column i with a zero sum; the diagonal is set now)
-      (f64.store (i32.add (local.get $ar) (i32.add (local.get $row) (local.get $end))) (f64.neg (local.get $c)))
-      (f64.store (i32.add (local.get $ai) (i32.add (local.get $row) (local.get $end))) (f64.const 0))
+      (local.set $len (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 3)))
+      (memory.copy (i32.add (local.get $ar) (local.get $row)) (i32.add (local.get $gr) (local.get $row)) (local.get $len))
+      (memory.copy (i32.add (local.get $ai) (local.get $row)) (i32.add (local.get $gi) (local.get $row)) (local.get $len))
+      (local.set $t (i32.const 0))
+      (block $td (loop $tl
+        (br_if $td (i32.ge_u (local.get $t) (local.get $k)))
+        (local.set $rowj (i32.mul (local.get $t) (local.get $ld)))
+        (local.set $q (i32.add (local.get $rowj) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $x (f64.load (i32.add (local.get $vr) (local.get $q))))
+        (local.set $y (f64.load (i32.add (local.get $vi) (local.get $q))))
+        (local.set $u (f64.mul (local.get $mu) (local.get $x)))
+        (local.set $v (f64.mul (local.get $mu) (local.get $y)))
+        (local.set $S (f64x2.splat (local.get $u)))
+        (local.set $T (f64x2.splat (local.get $v)))
+        (local.set $j (i32.const 0))
+        (block $jd1 (loop $jl1
+          (br_if $jd1 (i32.ge_u (local.get $j) (local.get $len)))
+          (local.set $q (i32.add (local.get $row) (local.get $j)))
+          (if (i32.le_u (i32.add (local.get $j) (i32.const 16)) (local.get $ld))
+            (then
+              (local.set $X (v128.load (i32.add (local.get $vr) (i32.add (local.get $rowj) (local.get $j)))))
+              (local.set $Y (v128.load (i32.add (local.get $vi) (i32.add (local.get $rowj) (local.get $j)))))
+              (local.set $a (v128.load (i32.add (local.get $ar) (local.get $q))))
+              (local.set $b (v128.load (i32.add (local.get $ai) (local.get $q))))
+              (v128.store (i32.add (local.get $ar) (local.get $q))
+                (f64x2.add (local.get $a) (f64x2.sub (f64x2.mul (local.get $S) (local.get $X)) (f64x2.mul (f64x2.neg (local.get $T)) (local.get $Y)))))
+              (v128.store (i32.add (local.get $ai) (local.get $q))
+                (f64x2.add (local.get $b) (f64x2.add (f64x2.mul (f64x2.neg (local.get $S)) (local.get $Y)) (f64x2.mul (local.get $T) (local.get $X))))))
+            (else
+              ;; an odd n's last column, alone
+              (local.set $p (i32.add (local.get $rowj) (local.get $j)))
+              (local.set $x (f64.load (i32.add (local.get $vr) (local.get $p))))
+              (local.set $y (f64.load (i32.add (local.get $vi) (local.get $p))))
+              (f64.store (i32.add (local.get $ar) (local.get $q))
+                (f64.add (f64.load (i32.add (local.get $ar) (local.get $q))) (f64.sub (f64.mul (local.get $u) (local.get $x)) (f64.mul (f64.neg (local.get $v)) (local.get $y)))))
+              (f64.store (i32.add (local.get $ai) (local.get $q))
+                (f64.add (f64.load (i32.add (local.get $ai) (local.get $q))) (f64.add (f64.mul (f64.neg (local.get $u)) (local.get $y)) (f64.mul (local.get $v) (local.get $x)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $jl1)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $tl)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $ml)))
-    ;; 4. O += Mᴴ·M on the lower triangle, blocked two rows (i0, i0+1) × two columns (j0, j0+1) in registers:
-    ;;    O[i][j] += Σ_{p ≥ i0} conj(M[p][i])·M[p][j] (the term p = i0 of row i0+1 is zero: M[i0][i0+1] = 0). Row
-    ;;    i0's column i0+1 (upper triangle) is written too and overwritten by step 5. An odd n's last row goes alone,
-    ;;    its last column (j = i0) by the scalar lane 0 of its pair.
-    (local.set $i (i32.const 0))
-    (block $od (loop $ol
-      (br_if $od (i32.ge_u (local.get $i) (local.get $n)))
-      (local.set $row (i32.mul (local.get $i) (local.get $ld)))
-      (local.set $rowj (i32.add (local.get $row) (local.get $ld)))
-      (local.set $len (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
-      (local.set $j (i32.const 0))
-      (local.set $end (i32.shl (local.get $i) (i32.const 3)))
-      (block $jd4 (loop $jl4
-        (br_if $jd4 (i32.gt_u (local.get $j) (local.get $end)))
-        (local.set $a (v128.load (i32.add (local.get $or) (i32.add (local.get $row) (local.get $j)))))
-        (local.set $b (v128.load (i32.add (local.get $oi) (i32.add (local.get $row) (local.get $j)))))
-        (local.set $U (v128.load (i32.add (local.get $or) (i32.add (local.get $rowj) (local.get $j)))))
-        (local.set $V (v128.load (i32.add (local.get $oi) (i32.add (local.get $rowj) (local.get $j)))))
-        (local.set $p (local.get $i))
-        (local.set $q (local.get $row))
-        (block $pd4 (loop $pl4
-          (br_if $pd4 (i32.ge_u (local.get $p) (local.get $n)))
-          (local.set $X (v128.load (i32.add (local.get $ar) (i32.add (local.get $q) (local.get $j)))))
-          (local.set $Y (v128.load (i32.add (local.get $ai) (i32.add (local.get $q) (local.get $j)))))
-          ;; row i0: conj(M[p][i0])·(X + iY) = (mr·X + mi·Y) + i(mr·Y − mi·X)
-          (local.set $S (v128.load64_splat (i32.add (local.get $ar) (i32.add (local.get $q) (local.get $end)))))
-          (local.set $T (v128.load64_splat (i32.add (local.get $ai) (i32.add (local.get $q) (local.get $end)))))
-          (local.set $a (f64x2.add (local.get $a) (f64x2.add (f64x2.mul (local.get $S) (local.get $X)) (f64x2.mul (local.get $T) (local.get $Y)))))
-          (local.set $b (f64x2.add (local.get $b) (f64x2.sub (f64x2.mul (local.get $S) (local.get $Y)) (f64x2.mul (local.get $T) (local.get $X)))))
-          ;; row i0+1 (ignored for an odd n's last row)
-          (local.set $S (v128.load64_splat (i32.add (local.get $ar) (i32.add (local.get $q) (i32.add (local.get $end) (i32.const 8))))))
-          (local.set $T (v128.load64_splat (i32.add (local.get $ai) (i32.add (local.get $q) (i32.add (local.get $end) (i32.const 8))))))
-          (local.set $U (f64x2.add (local.get $U) (f64x2.add (f64x2.mul (local.get $S) (local.get $X)) (f64x2.mul (local.get $T) (local.get $Y)))))
-          (local.set $V (f64x2.add (local.get $V) (f64x2.sub (f64x2.mul (local.get $S) (local.get $Y)) (f64x2.mul (local.get $T) (local.get $X)))))
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (local.set $q (i32.add (local.get $q) (local.get $ld)))
-          (br $pl4)))
-        (if (local.get $len)
-          (then
-            (v128.store (i32.add (local.get $or) (i32.add (local.get $row) (local.get $j))) (local.get $a))
-            (v128.store (i32.add (local.get $oi) (i32.add (local.get $row) (local.get $j))) (local.get $b))
-            (v128.store (i32.add (local.get $or) (i32.add (local.get $rowj) (local.get $j))) (local.get $U))
-            (v128.store (i32.add (local.get $oi) (i32.add (local.get $rowj) (local.get $j))) (local.get $V)))
-          (else
-            (if (i32.lt_u (local.get $j) (local.get $end))
-              (then
-                (v128.store (i32.add (local.get $or) (i32.add (local.get $row) (local.get $j))) (local.get $a))
-                (v128.store (i32.add (local.get $oi) (i32.add (local.get $row) (local.get $j))) (local.get $b)))
-              (else
-                (f64.store (i32.add (local.get $or) (i32.add (local.get $row) (local.get $j))) (f64x2.extract_lane 0 (local.get $a)))
-                (f64.store (i32.add (local.get $oi) (i32.add (local.get $row) (local.get $j))) (f64x2.extract_lane 0 (local.get $b)))))))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $jl4)))
-      (local.set $i (i32.add (local.get $i) (i32.const 2)))
-      (br $ol)))
-    ;; 5. scale·O's lower triangle packed in place, row by row (entry (i, j ≤ i) at i(i+1)/2 + j: never past its
-    ;;    unpacked place i·n + j, so nothing is overwritten before it is read), with a real diagonal
+      (br $il)))
+    ;; 2. Cholesky A = L·Lᴴ in place: even n by 2×2 tiles ($cholPairs), odd n row by row ($cholRows)
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then (if (i32.eqz (call $cholRows (local.get $n) (local.get $ar) (local.get $ai) (local.get $rd))) (then (return (i32.const 0)))))
+      (else (if (i32.eqz (call $cholPairs (local.get $n) (local.get $ar) (local.get $ai) (local.get $rd))) (then (return (i32.const 0))))))
+    ;; 3. L' = L·inv packed in place (entry (i, j ≤ i) at element i(i+1)/2 + j: never past its unpacked place), the
+    ;;    imaginary slot of the diagonal holding 1/L'[i][i] = rd[i]·root
     (local.set $q (i32.const 0))
     (local.set $i (i32.const 0))
     (block $fd (loop $fl
@@ -989,17 +863,173 @@
       (block $fjd (loop $fjl
         (br_if $fjd (i32.gt_u (local.get $j) (local.get $i)))
         (local.set $p (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))))
-        (local.set $x (f64.mul (local.get $scale) (f64.load (i32.add (local.get $or) (local.get $p)))))
+        (local.set $x (f64.mul (f64.load (i32.add (local.get $ar) (local.get $p))) (local.get $inv)))
         (local.set $y (if (result f64) (i32.eq (local.get $j) (local.get $i))
-          (then (f64.const 0)) (else (f64.mul (local.get $scale) (f64.load (i32.add (local.get $oi) (local.get $p)))))))
-        (f64.store (i32.add (local.get $or) (local.get $q)) (local.get $x))
-        (f64.store (i32.add (local.get $oi) (local.get $q)) (local.get $y))
+          (then (f64.mul (f64.load (i32.add (local.get $rd) (i32.shl (local.get $i) (i32.const 3)))) (local.get $root)))
+          (else (f64.mul (f64.load (i32.add (local.get $ai) (local.get $p))) (local.get $inv)))))
+        (f64.store (i32.add (local.get $ar) (local.get $q)) (local.get $x))
+        (f64.store (i32.add (local.get $ai) (local.get $q)) (local.get $y))
         (local.set $q (i32.add (local.get $q) (i32.const 8)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $fjl)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $fl)))
     (i32.const 1)
+  )
+
+  (func (export "cholSolvePacked")
+    (param $n i32) (param $count i32) (param $k i32) (param $lr i32) (param $li i32) (param $wr i32) (param $wi i32)
+    (param $xr i32) (param $xi i32) (param $yr i32) (param $yi i32) (param $c i32)
+    (local $i i32) (local $t i32) (local $s i32) (local $j i32) (local $base i32) (local $end i32) (local $pairEnd i32)
+    (local $xo i32) (local $wo i32) (local $pa i32) (local $pb i32) (local $nb i32)
+    (local $a v128) (local $b v128) (local $l v128) (local $m v128) (local $u v128) (local $v v128) (local $vR v128) (local $vI v128)
+    (local $sr f64) (local $si f64) (local $d f64) (local $fr f64) (local $fi f64) (local $gr f64) (local $gi f64) (local $vr f64) (local $vi f64)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 3)))
+    ;; 1. c[t][s] = Σ_i conj(W_s[i])·x_t[i] (c: re at c + 16(t·k + s), im 8 bytes on)
+    (local.set $t (i32.const 0))
+    (block $ctd (loop $ctl
+      (br_if $ctd (i32.ge_u (local.get $t) (local.get $count)))
+      (local.set $xo (i32.mul (local.get $t) (local.get $nb)))
+      (local.set $s (i32.const 0))
+      (block $csd (loop $csl
+        (br_if $csd (i32.ge_u (local.get $s) (local.get $k)))
+        (local.set $wo (i32.mul (local.get $s) (local.get $nb)))
+        (local.set $sr (f64.const 0))
+        (local.set $si (f64.const 0))
+        (local.set $i (i32.const 0))
+        (block $cid (loop $cil
+          (br_if $cid (i32.ge_u (local.get $i) (local.get $nb)))
+          (local.set $fr (f64.load (i32.add (local.get $wr) (i32.add (local.get $wo) (local.get $i)))))
+          (local.set $fi (f64.load (i32.add (local.get $wi) (i32.add (local.get $wo) (local.get $i)))))
+          (local.set $gr (f64.load (i32.add (local.get $xr) (i32.add (local.get $xo) (local.get $i)))))
+          (local.set $gi (f64.load (i32.add (local.get $xi) (i32.add (local.get $xo) (local.get $i)))))
+          (local.set $sr (f64.add (local.get $sr) (f64.add (f64.mul (local.get $fr) (local.get $gr)) (f64.mul (local.get $fi) (local.get $gi)))))
+          (local.set $si (f64.add (local.get $si) (f64.sub (f64.mul (local.get $fr) (local.get $gi)) (f64.mul (local.get $fi) (local.get $gr)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 8)))
+          (br $cil)))
+        (local.set $pa (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $t) (local.get $k)) (local.get $s)) (i32.const 4))))
+        (f64.store (local.get $pa) (local.get $sr))
+        (f64.store offset=8 (local.get $pa) (local.get $si))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $csl)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $ctl)))
+    ;; 2. forward: y_t[i] = (x_t[i] − Σ_{j<i} L[i][j]·y_t[j])·rd[i], the sum in pairs (even and odd j: the lanes)
+    (local.set $i (i32.const 0))
+    (block $fid (loop $fil
+      (br_if $fid (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $base (i32.shl (i32.shr_u (i32.mul (local.get $i) (i32.add (local.get $i) (i32.const 1))) (i32.const 1)) (i32.const 3)))
+      (local.set $end (i32.shl (local.get $i) (i32.const 3)))
+      (local.set $pairEnd (i32.shl (i32.and (local.get $i) (i32.const -2)) (i32.const 3)))
+      (local.set $d (f64.load (i32.add (local.get $li) (i32.add (local.get $base) (local.get $end)))))
+      (local.set $t (i32.const 0))
+      (block $ftd (loop $ftl
+        (br_if $ftd (i32.ge_u (local.get $t) (local.get $count)))
+        (local.set $xo (i32.mul (local.get $t) (local.get $nb)))
+        (local.set $a (f64x2.splat (f64.const 0)))
+        (local.set $b (f64x2.splat (f64.const 0)))
+        (local.set $j (i32.const 0))
+        (block $fjd (loop $fjl
+          (br_if $fjd (i32.ge_u (local.get $j) (local.get $pairEnd)))
+          (local.set $l (v128.load (i32.add (local.get $lr) (i32.add (local.get $base) (local.get $j)))))
+          (local.set $m (v128.load (i32.add (local.get $li) (i32.add (local.get $base) (local.get $j)))))
+          (local.set $u (v128.load (i32.add (local.get $yr) (i32.add (local.get $xo) (local.get $j)))))
+          (local.set $v (v128.load (i32.add (local.get $yi) (i32.add (local.get $xo) (local.get $j)))))
+          (local.set $a (f64x2.add (local.get $a) (f64x2.sub (f64x2.mul (local.get $l) (local.get $u)) (f64x2.mul (local.get $m) (local.get $v)))))
+          (local.set $b (f64x2.add (local.get $b) (f64x2.add (f64x2.mul (local.get $l) (local.get $v)) (f64x2.mul (local.get $m) (local.get $u)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $fjl)))
+        (local.set $sr (f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a))))
+        (local.set $si (f64.add (f64x2.extract_lane 0 (local.get $b)) (f64x2.extract_lane 1 (local.get $b))))
+        (if (i32.lt_u (local.get $j) (local.get $end))
+          (then
+            (local.set $fr (f64.load (i32.add (local.get $lr) (i32.add (local.get $base) (local.get $j)))))
+            (local.set $fi (f64.load (i32.add (local.get $li) (i32.add (local.get $base) (local.get $j)))))
+            (local.set $gr (f64.load (i32.add (local.get $yr) (i32.add (local.get $xo) (local.get $j)))))
+            (local.set $gi (f64.load (i32.add (local.get $yi) (i32.add (local.get $xo) (local.get $j)))))
+            (local.set $sr (f64.add (local.get $sr) (f64.sub (f64.mul (local.get $fr) (local.get $gr)) (f64.mul (local.get $fi) (local.get $gi)))))
+            (local.set $si (f64.add (local.get $si) (f64.add (f64.mul (local.get $fr) (local.get $gi)) (f64.mul (local.get $fi) (local.get $gr)))))))
+        (local.set $pa (i32.add (local.get $xo) (local.get $end)))
+        (f64.store (i32.add (local.get $yr) (local.get $pa)) (f64.mul (f64.sub (f64.load (i32.add (local.get $xr) (local.get $pa))) (local.get $sr)) (local.get $d)))
+        (f64.store (i32.add (local.get $yi) (local.get $pa)) (f64.mul (f64.sub (f64.load (i32.add (local.get $xi) (local.get $pa))) (local.get $si)) (local.get $d)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $ftl)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $fil)))
+    ;; 3. backward (Lᴴ): for i = n−1 … 0, y_t[i] ← y_t[i]·rd[i], then y_t[j] −= conj(L[i][j])·y_t[i] for j < i
+    (local.set $i (local.get $n))
+    (block $bid (loop $bil
+      (br_if $bid (i32.eqz (local.get $i)))
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (local.set $base (i32.shl (i32.shr_u (i32.mul (local.get $i) (i32.add (local.get $i) (i32.const 1))) (i32.const 1)) (i32.const 3)))
+      (local.set $end (i32.shl (local.get $i) (i32.const 3)))
+      (local.set $pairEnd (i32.shl (i32.and (local.get $i) (i32.const -2)) (i32.const 3)))
+      (local.set $d (f64.load (i32.add (local.get $li) (i32.add (local.get $base) (local.get $end)))))
+      (local.set $t (i32.const 0))
+      (block $btd (loop $btl
+        (br_if $btd (i32.ge_u (local.get $t) (local.get $count)))
+        (local.set $xo (i32.mul (local.get $t) (local.get $nb)))
+        (local.set $pa (i32.add (local.get $yr) (i32.add (local.get $xo) (local.get $end))))
+        (local.set $pb (i32.add (local.get $yi) (i32.add (local.get $xo) (local.get $end))))
+        (local.set $vr (f64.mul (f64.load (local.get $pa)) (local.get $d)))
+        (local.set $vi (f64.mul (f64.load (local.get $pb)) (local.get $d)))
+        (f64.store (local.get $pa) (local.get $vr))
+        (f64.store (local.get $pb) (local.get $vi))
+        (local.set $vR (f64x2.splat (local.get $vr)))
+        (local.set $vI (f64x2.splat (local.get $vi)))
+        (local.set $j (i32.const 0))
+        (block $bjd (loop $bjl
+          (br_if $bjd (i32.ge_u (local.get $j) (local.get $pairEnd)))
+          (local.set $l (v128.load (i32.add (local.get $lr) (i32.add (local.get $base) (local.get $j)))))
+          (local.set $m (v128.load (i32.add (local.get $li) (i32.add (local.get $base) (local.get $j)))))
+          (local.set $pa (i32.add (local.get $yr) (i32.add (local.get $xo) (local.get $j))))
+          (local.set $pb (i32.add (local.get $yi) (i32.add (local.get $xo) (local.get $j))))
+          (v128.store (local.get $pa) (f64x2.sub (v128.load (local.get $pa)) (f64x2.add (f64x2.mul (local.get $l) (local.get $vR)) (f64x2.mul (local.get $m) (local.get $vI)))))
+          (v128.store (local.get $pb) (f64x2.sub (v128.load (local.get $pb)) (f64x2.sub (f64x2.mul (local.get $l) (local.get $vI)) (f64x2.mul (local.get $m) (local.get $vR)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $bjl)))
+        (if (i32.lt_u (local.get $j) (local.get $end))
+          (then
+            (local.set $fr (f64.load (i32.add (local.get $lr) (i32.add (local.get $base) (local.get $j)))))
+            (local.set $fi (f64.load (i32.add (local.get $li) (i32.add (local.get $base) (local.get $j)))))
+            (local.set $pa (i32.add (local.get $yr) (i32.add (local.get $xo) (local.get $j))))
+            (local.set $pb (i32.add (local.get $yi) (i32.add (local.get $xo) (local.get $j))))
+            (f64.store (local.get $pa) (f64.sub (f64.load (local.get $pa)) (f64.add (f64.mul (local.get $fr) (local.get $vr)) (f64.mul (local.get $fi) (local.get $vi)))))
+            (f64.store (local.get $pb) (f64.sub (f64.load (local.get $pb)) (f64.sub (f64.mul (local.get $fr) (local.get $vi)) (f64.mul (local.get $fi) (local.get $vr)))))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $btl)))
+      (br $bil)))
+    ;; 4. y_t[i] −= Σ_s W_s[i]·c[t][s] (the sum over s first)
+    (local.set $t (i32.const 0))
+    (block $wtd (loop $wtl
+      (br_if $wtd (i32.ge_u (local.get $t) (local.get $count)))
+      (local.set $xo (i32.mul (local.get $t) (local.get $nb)))
+      (local.set $i (i32.const 0))
+      (block $wid (loop $wil
+        (br_if $wid (i32.ge_u (local.get $i) (local.get $nb)))
+        (local.set $sr (f64.const 0))
+        (local.set $si (f64.const 0))
+        (local.set $s (i32.const 0))
+        (block $wsd (loop $wsl
+          (br_if $wsd (i32.ge_u (local.get $s) (local.get $k)))
+          (local.set $wo (i32.add (i32.mul (local.get $s) (local.get $nb)) (local.get $i)))
+          (local.set $fr (f64.load (i32.add (local.get $wr) (local.get $wo))))
+          (local.set $fi (f64.load (i32.add (local.get $wi) (local.get $wo))))
+          (local.set $pa (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $t) (local.get $k)) (local.get $s)) (i32.const 4))))
+          (local.set $gr (f64.load (local.get $pa)))
+          (local.set $gi (f64.load offset=8 (local.get $pa)))
+          (local.set $sr (f64.add (local.get $sr) (f64.sub (f64.mul (local.get $fr) (local.get $gr)) (f64.mul (local.get $fi) (local.get $gi)))))
+          (local.set $si (f64.add (local.get $si) (f64.add (f64.mul (local.get $fr) (local.get $gi)) (f64.mul (local.get $fi) (local.get $gr)))))
+          (local.set $s (i32.add (local.get $s) (i32.const 1)))
+          (br $wsl)))
+        (local.set $pa (i32.add (local.get $yr) (i32.add (local.get $xo) (local.get $i))))
+        (local.set $pb (i32.add (local.get $yi) (i32.add (local.get $xo) (local.get $i))))
+        (f64.store (local.get $pa) (f64.sub (f64.load (local.get $pa)) (local.get $sr)))
+        (f64.store (local.get $pb) (f64.sub (f64.load (local.get $pb)) (local.get $si)))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $wil)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $wtl)))
   )
 
   (func (export "hemmPacked") (param $n i32) (param $count i32) (param $pr i32) (param $pi i32) (param $xr i32) (param $xi i32) (param $yr i32) (param $yi i32)

@@ -6,7 +6,7 @@
  */
 import { registerTask, type TaskArg } from '../../parallel/tasks.js';
 import { applyBlocks, assembleRange, blockSpectrum, factorRange } from './circular-kernels.js';
-import { gramLagTridiagRange, gramPinvRange, gramTridiagRange } from './gram-truncated.js';
+import { gramCountRange, gramLagTridiagRange, gramPinvRange, gramTridiagRange } from './gram-truncated.js';
 import { lagColumns, lagProducts } from './gram-lags.js';
 
 registerTask('convPinvBlocks', (args: readonly TaskArg[], start: number, end: number) => {
@@ -18,7 +18,7 @@ registerTask('convPinvAssemble', (args: readonly TaskArg[], start: number, end: 
 });
 
 registerTask('convPinvApply', (args: readonly TaskArg[], start: number, end: number) => {
-  applyBlocks(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as number, start, end, args[5] as Float64Array | undefined, args[6] as Float64Array | undefined);
+  applyBlocks(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as number, start, end, args[5] as Float64Array | undefined, args[6] as Float64Array | undefined, args[7] as Float64Array | undefined, args[8] as Float64Array | undefined, args[9] as Uint8Array | undefined);
 });
 
 registerTask('convPinvFactor', (args: readonly TaskArg[], start: number, end: number) => {
@@ -41,8 +41,26 @@ registerTask('convPinvGramTridiag', (args: readonly TaskArg[], start: number, en
   gramTridiagRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, start, end, args[4] as Float64Array | undefined, args[5] as Float64Array | undefined);
 });
 
+registerTask('convPinvGramCount', (args: readonly TaskArg[], start: number, end: number) => {
+  gramCountRange(args[0] as number, args[1] as Float64Array, args[2] as number, args[3] as Int32Array, start, end);
+});
+
 registerTask('convPinvGramSolve', (args: readonly TaskArg[], start: number, end: number) => {
-  gramPinvRange(args[0] as number, args[1] as Float64Array, args[2] as Float64Array, args[3] as Float64Array, args[4] as Float64Array, args[5] as Int32Array, start, end, args[6] as Float64Array | undefined, args[7] as Float64Array | undefined);
+  gramPinvRange(
+    args[0] as number,
+    args[1] as Float64Array,
+    args[2] as Float64Array,
+    args[3] as Float64Array,
+    args[4] as Float64Array,
+    args[5] as Int32Array,
+    args[6] as Float64Array,
+    args[7] as Float64Array,
+    args[8] as Uint8Array,
+    start,
+    end,
+    args[9] as Float64Array | undefined,
+    args[10] as Float64Array | undefined,
+  );
 });
 
 registerTask('convPinvGramLagTridiag', (args: readonly TaskArg[], start: number, end: number) => {
