@@ -153,14 +153,17 @@ function c2cN(x: Tensor, r: Resolved, sign: 1 | -1, norm: FftNorm): Tensor {
 }
 
 /** n-D real-to-complex transform: r2c on the last of `dims`, then c2c on the others. */
-function r2cN(fn: string, x: Tensor, r: Resolved, norm: FftNorm): Tensor {
+function r2cN(fn: string, x: Tensor, r: Resolved, norm: FftNorm, into?: Float64Array): Tensor {
   if (isComplex(x.dtype)) throw argError(fn, 'input', `a real tensor (${fn} of complex input is not defined; use fft)`, x.dtype);
   if (r.dims.length === 0) throw argError(fn, 'dim', 'at least one dim to transform', []);
-  const dt = complexOut(x.dtype);
+  const dt = into !== undefined ? 'complex128' : complexOut(x.dtype);
   const last = r.dims.length - 1;
   const outShape = x.shape.slice();
   r.dims.forEach((d, i) => (outShape[d] = i === last ? (r.sizes[i]! >> 1) + 1 : r.sizes[i]!));
-  const dst = allocStorage(dt, numel(outShape)) as DstArray;
+  if (into !== undefined && into.length !== 2 * numel(outShape)) throw argError(fn, 'out', `a Float64Array of ${2 * numel(outShape)} numbers`, into.length);
+  const dst = (into ?? allocStorage(dt, numel(outShape))) as DstArray;
+  // (a zero-padded transform leaves the padding's lines unwritten: a caller's array is cleared first)
+  if (into !== undefined && r.dims.some((d, i) => r.sizes[i]! > x.shape[d]!)) into.fill(0);
   const live = x.shape.slice();
   r.dims.forEach((d, i) => (live[d] = Math.min(x.shape[d]!, r.sizes[i]!)));
   const axisL = r.dims[last]!;
@@ -385,6 +388,19 @@ export function rfftn(input: Tensor, options: FftnOptions = {}): Tensor {
   const x = checkTensor('rfftn', input);
   const norm = checkNorm('rfftn', options.norm);
   return r2cN('rfftn', x, resolveNd('rfftn', x, options.s, options.dim, undefined), norm);
+}
+
+/**
+ * @internal {@link rfftn} computed in float64 whatever the real input's precision (float32 is widened as it is
+ * read, so the result equals rfftn of the widened input bit for bit), written into `out` (complex128
+ * interleaved, every entry overwritten) instead of a new array: a caller with pooled scratch avoids both a
+ * float64 copy of its input and the page faults of a fresh output.
+ * @example `rfftnInto(y, { dim: [-2, -1] }, pooled)`
+ */
+export function rfftnInto(input: Tensor, options: FftnOptions, out: Float64Array): Tensor {
+  const x = checkTensor('rfftn', input);
+  const norm = checkNorm('rfftn', options.norm);
+  return r2cN('rfftn', x, resolveNd('rfftn', x, options.s, options.dim, undefined), norm, out);
 }
 
 /**

@@ -11,9 +11,9 @@ import { convPinv } from '../../src/operators/conv2d-pinv.js';
 import { toFloat64 } from '../../src/operators/linear-operator.js';
 import fc from 'fast-check';
 import { CircularPinv, geometry } from '../../src/operators/pinv/circular-fft.js';
-import { columnSums, fillBlock, fillSplitJs } from '../../src/operators/pinv/circular-kernels.js';
+import { columnSums, fillBlock, fillRealJs, pairedWeights } from '../../src/operators/pinv/circular-kernels.js';
 import { gramFromLags, gramLagSums, lagSumsStride } from '../../src/operators/pinv/gram-lags.js';
-import { ColumnOrder, adjointColumnSums, applyJs, gramAuxLength, gramCountRange, gramFaults, gramLagTridiagRange, gramLambdaMax, gramPinvRange, gramSlotLength, gramTridiagRange, gramWLayout, sturmCount } from '../../src/operators/pinv/gram-truncated.js';
+import { ColumnOrder, adjointColumnSums, applyJs, pairedAdjointSums, gramAuxLength, gramCountRange, gramFaults, gramLagTridiagRange, gramLambdaMax, gramPinvRange, gramSlotLength, gramTridiagRange, gramWLayout, sturmCount } from '../../src/operators/pinv/gram-truncated.js';
 import { compileWasm, wasmDisabled } from '../../src/wasm/load.js';
 import { WASM_BASE64 as BLOCK_WASM } from '../../src/operators/pinv/circular-block.wasm.js';
 import { relErr as rel } from './dense-helpers.js';
@@ -242,6 +242,31 @@ describe('Gram path kernels: truncated block pseudo-inverse', () => {
       const js = m.slice();
       applyJs(js, rows, cols, count, pr, pi, yr, yi, xr, xi);
       assert.deepEqual(js.subarray(xr, xi + count * cols), wasm);
+    }
+  });
+
+  test('fillRealJs is bitwise the WebAssembly fillReal (real weights; odd and even widths)', { skip: envNoWasm }, () => {
+    const mod = compileWasm('circular-block', BLOCK_WASM);
+    assert.ok(mod !== null);
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    memory.grow(1);
+    const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as { fillReal: (...a: number[]) => void };
+    const r = rng(19);
+    for (const [n, nt] of [[32, 3], [5, 2], [7, 4]] as const) {
+      const nn = n * n;
+      const tr = 0, ti = nt * nn, w = 2 * nt * nn, dr = w + nt, di = dr + nn;
+      const m = new Float64Array(memory.buffer, 0, di + nn);
+      for (let i = 0; i < dr; i++) m[i] = r();
+      ex.fillReal(n, n, nt, n, 8 * dr, 8 * di, 0, 8 * tr, 8 * ti, 8 * w);
+      const wasm = m.slice(dr, di + nn);
+      const js = new Float64Array(2 * nn);
+      fillRealJs(m, tr, ti, nn, nt, m.slice(w, w + nt), js, 0, nn);
+      assert.deepEqual(js, wasm);
+      // and the sum itself
+      const q = 7 % nn;
+      let sr = 0;
+      for (let u = 0; u < nt; u++) sr += m[tr + u * nn + q]! * m[w + u]!;
+      assert.equal(js[q], sr);
     }
   });
 
@@ -661,9 +686,10 @@ describe('Gram path, stride 1: lag sums and adjoint blocks', () => {
           const params = Float64Array.of(p.c, p.kh, p.n1, p.d1, g2h);
           const n = p.c;
           const m = new Float64Array(2 * n * n);
-          const ts = adjointColumnSums(geom, w);
+          const ts = pairedAdjointSums(geom, adjointColumnSums(geom, w));
           const bh = new Float64Array(2 * n * n);
-          const e1 = new Float64Array(2 * p.kh);
+          const wt = new Float64Array(p.kh);
+          const ph = new Float64Array(2);
           for (let g = 0; g < p.n1 * g2h; g++) {
             const { re, im } = denseBlock(geom, w, g);
             gramFromLags(params, lags, g, m, 0, n * n, new Float64Array(2 * p.kh));
@@ -683,18 +709,17 @@ describe('Gram path, stride 1: lag sums and adjoint blocks', () => {
               }
               assert.equal(m[n * n + i * n + i], 0, 'real diagonal');
             }
-            // Bᴴ from the adjoint column sums (the solve's first factor), by the JS twin of the SIMD fill.
+            // Bᴴ from the paired adjoint column sums (the solve's first factor): real weights by the JS twin of the
+            // SIMD fillReal, times the phase e^{−iψ}.
             const g1 = Math.floor(g / g2h), g2 = g - g1 * g2h;
-            for (let u = 0; u < p.kh; u++) {
-              const th = (2 * Math.PI * (((g1 * (u * p.d1 - p.top)) % p.n1) + p.n1)) / p.n1;
-              e1[2 * u] = Math.cos(th);
-              e1[2 * u + 1] = -Math.sin(th);
-            }
-            fillSplitJs(ts, g2 * p.kh * n * n, ts.length / 2 + g2 * p.kh * n * n, n * n, p.kh, e1, bh, 0, n * n);
+            pairedWeights(p.kh, g1, p.d1, p.top, p.n1, wt, ph);
+            fillRealJs(ts, g2 * p.kh * n * n, ts.length / 2 + g2 * p.kh * n * n, n * n, p.kh, wt, bh, 0, n * n);
             for (let c = 0; c < n; c++) {
               for (let o = 0; o < n; o++) {
-                assert.ok(Math.abs(bh[c * n + o]! - re[o * n + c]!) <= 1e-13 * (1 + Math.sqrt(scale)), 'Re Bᴴ');
-                assert.ok(Math.abs(bh[n * n + c * n + o]! + im[o * n + c]!) <= 1e-13 * (1 + Math.sqrt(scale)), 'Im Bᴴ');
+                const xr = bh[c * n + o]!, xi = bh[n * n + c * n + o]!;
+                const br = xr * ph[0]! - xi * ph[1]!, bi = xr * ph[1]! + xi * ph[0]!;
+                assert.ok(Math.abs(br - re[o * n + c]!) <= 1e-13 * (1 + Math.sqrt(scale)), `Re Bᴴ ${br} vs ${re[o * n + c]}`);
+                assert.ok(Math.abs(bi + im[o * n + c]!) <= 1e-13 * (1 + Math.sqrt(scale)), 'Im Bᴴ');
               }
             }
           }

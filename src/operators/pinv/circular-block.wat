@@ -4,6 +4,9 @@
 ;; stride ld. f64x2 over pairs of c, a scalar last column when cin is odd. Memory is imported (the Gauss–Jordan
 ;; workspace's), so the block lands where the inverse kernel reads it.
 ;;
+;; fillReal(cout, cin, nt, ld, dr, di, colBase, tr, ti, w): the same with nt real weights w (8 bytes apart):
+;;   dst[o][colBase + c] = Σ_t T[t][o][c] · w[t] (half the arithmetic of complex weights).
+;;
 ;; apply(rows, cols, count, pr, pi, yr, yi, xr, xi): X = Y·Pᵀ for one frequency, i.e. x[t][j] = Σ_o P[j][o]·y[t][o]
 ;; for t < count, j < cols: P (cols × rows) and Y (count × rows), X (count × cols), all split re/im row-major.
 ;; f64x2 over pairs of o with four independent sums (Σ pr·yr, Σ pi·yi, Σ pr·yi, Σ pi·yr), a scalar last o when
@@ -73,6 +76,63 @@
           (f64.store (i32.add (local.get $di) (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 3)))) (local.get $si))))
       (local.set $o (i32.add (local.get $o) (i32.const 1)))
       (br $ol))))
+
+  (func (export "fillReal")
+    (param $cout i32) (param $cin i32) (param $nt i32) (param $ld i32)
+    (param $dr i32) (param $di i32) (param $colBase i32) (param $tr i32) (param $ti i32) (param $w i32)
+    (local $o i32) (local $c i32) (local $u i32) (local $ustride i32) (local $pairEnd i32)
+    (local $row i32) (local $src i32) (local $q i32) (local $eo i32)
+    (local $ar v128) (local $ai v128) (local $wv v128)
+    (local $sr f64) (local $si f64) (local $f f64)
+    (local.set $ustride (i32.shl (i32.mul (local.get $cout) (local.get $cin)) (i32.const 3)))
+    (local.set $pairEnd (i32.and (local.get $cin) (i32.const -2)))
+    (local.set $o (i32.const 0))
+    (block $od (loop $ol
+      (br_if $od (i32.ge_u (local.get $o) (local.get $cout)))
+      (local.set $row (i32.shl (i32.add (i32.mul (local.get $o) (local.get $ld)) (local.get $colBase)) (i32.const 3)))
+      (local.set $src (i32.shl (i32.mul (local.get $o) (local.get $cin)) (i32.const 3)))
+      (local.set $c (i32.const 0))
+      (block $cd (loop $cl
+        (br_if $cd (i32.ge_u (local.get $c) (local.get $pairEnd)))
+        (local.set $ar (f64x2.splat (f64.const 0)))
+        (local.set $ai (f64x2.splat (f64.const 0)))
+        (local.set $q (i32.add (local.get $src) (i32.shl (local.get $c) (i32.const 3))))
+        (local.set $eo (local.get $w))
+        (local.set $u (i32.const 0))
+        (block $ud (loop $ul
+          (br_if $ud (i32.ge_u (local.get $u) (local.get $nt)))
+          (local.set $wv (v128.load64_splat (local.get $eo)))
+          (local.set $ar (f64x2.add (local.get $ar) (f64x2.mul (v128.load (i32.add (local.get $tr) (local.get $q))) (local.get $wv))))
+          (local.set $ai (f64x2.add (local.get $ai) (f64x2.mul (v128.load (i32.add (local.get $ti) (local.get $q))) (local.get $wv))))
+          (local.set $q (i32.add (local.get $q) (local.get $ustride)))
+          (local.set $eo (i32.add (local.get $eo) (i32.const 8)))
+          (local.set $u (i32.add (local.get $u) (i32.const 1)))
+          (br $ul)))
+        (v128.store (i32.add (local.get $dr) (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 3)))) (local.get $ar))
+        (v128.store (i32.add (local.get $di) (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 3)))) (local.get $ai))
+        (local.set $c (i32.add (local.get $c) (i32.const 2)))
+        (br $cl)))
+      (if (i32.lt_u (local.get $c) (local.get $cin))
+        (then
+          (local.set $sr (f64.const 0))
+          (local.set $si (f64.const 0))
+          (local.set $q (i32.add (local.get $src) (i32.shl (local.get $c) (i32.const 3))))
+          (local.set $eo (local.get $w))
+          (local.set $u (i32.const 0))
+          (block $ud2 (loop $ul2
+            (br_if $ud2 (i32.ge_u (local.get $u) (local.get $nt)))
+            (local.set $f (f64.load (local.get $eo)))
+            (local.set $sr (f64.add (local.get $sr) (f64.mul (f64.load (i32.add (local.get $tr) (local.get $q))) (local.get $f))))
+            (local.set $si (f64.add (local.get $si) (f64.mul (f64.load (i32.add (local.get $ti) (local.get $q))) (local.get $f))))
+            (local.set $q (i32.add (local.get $q) (local.get $ustride)))
+            (local.set $eo (i32.add (local.get $eo) (i32.const 8)))
+            (local.set $u (i32.add (local.get $u) (i32.const 1)))
+            (br $ul2)))
+          (f64.store (i32.add (local.get $dr) (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 3)))) (local.get $sr))
+          (f64.store (i32.add (local.get $di) (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 3)))) (local.get $si))))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $ol)))
+  )
 
   (func (export "apply")
     (param $rows i32) (param $cols i32) (param $count i32)

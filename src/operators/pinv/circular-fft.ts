@@ -20,7 +20,7 @@
  * once) and one irfft2.
  */
 import { AdjointError, argError } from '../../errors.js';
-import { irfftnAs, rfftn } from '../../fft/api.js';
+import { irfftnAs, rfftnInto } from '../../fft/api.js';
 import { svd, svdvals } from '../../linalg/spectral.js';
 import { allocShared, getParallelBackend, isShared, parallelFor } from '../../parallel/pool.js';
 import { isComplex, type DType } from '../../tensor/dtype.js';
@@ -29,7 +29,7 @@ import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
 import { blocksAt, columnSums, columnSumsSplit, columnSumsSplitLength, FAST_KAPPA_MAX, FAST_MARGIN, type BlockGeometry } from './circular-kernels.js';
 import { lagProductsLength, lagSumsStride } from './gram-lags.js';
-import { adjointColumnSums, gramAuxLength, gramLambdaMax, gramSlotLength, gramWLayout } from './gram-truncated.js';
+import { adjointColumnSums, gramAuxLength, gramLambdaMax, gramSlotLength, gramWLayout, pairedAdjointSums } from './gram-truncated.js';
 import './tasks.js';
 
 /** The Gram path's second factors (gram-truncated.ts's gramPinvRange): the slots, W's store and offsets, each block's form. */
@@ -206,6 +206,11 @@ function allocSharedCopy(a: Float64Array): Float64Array {
   return s;
 }
 
+/** The half-spectrum length of a real axis of length m. */
+function g2hOf(m: number): number {
+  return Math.floor(m / 2) + 1;
+}
+
 /**
  * Multiplicity of half-spectrum block g in the full spectrum: columns g2 = 0 and g2 = m2/2 hold both g and −g
  * (count once); every other block also stands for its conjugate partner (count twice).
@@ -232,7 +237,7 @@ export class CircularPinv {
   private readonly pinvBlocks: Float64Array;
   /** Gram path: the second factor of every block (B⁺ = S·Bᴴ, see gram-truncated.ts); empty otherwise. */
   private readonly secondBlocks: Float64Array;
-  /** Gram path, stride 1: the adjoint column sums from which the solve evaluates the first factor Bᴴ; empty otherwise. */
+  /** Gram path, stride 1: the adjoint column sums (paired for real weights) from which the solve evaluates the first factor Bᴴ; empty otherwise. */
   // (Empty arrays are shared too: parallelFor runs inline when any array argument is not.)
   private readonly adjointSums: Float64Array = allocShared(Float64Array, 0);
   /** Gram path: W's store, where each block's W starts and each block's form of its second factor (gram-truncated.ts's gramPinvRange). */
@@ -298,7 +303,7 @@ export class CircularPinv {
     }
     if (gramPath) {
       this.pinvBlocks = P;
-      if (lag !== null) this.adjointSums = adjointColumnSums(geom, w, allocShared(Float64Array, columnSumsSplitLength(geom)));
+      if (lag !== null) this.adjointSums = pairedAdjointSums(geom, adjointColumnSums(geom, w), allocShared(Float64Array, columnSumsSplitLength(geom)));
       const r = gramFactor(P, count, rows, atol, rtol, scale, (g) => multiplicity(g, m1, m2, g2h), fro, lag);
       if (lag !== null) releaseScratch('lagSums', lag.sums);
       this.secondBlocks = r.second.gs;
@@ -407,18 +412,10 @@ export class CircularPinv {
     }
     if (isComplex(y.dtype)) throw argError(fn, 'y', 'a real tensor (the operator is real)', y.dtype);
     const count = y.numel / (rows * m1 * m2);
-    // y in float64: as it is, or converted into pooled scratch (read only by the rfft; see takeScratch).
-    const src = y.data;
-    const yd = src instanceof Float64Array ? src : takeScratch('solveY64', src.length);
-    if (yd !== src) yd.set(src);
-    const y64 = new Tensor(yd, [count, rows, m1, m2], 'float64');
-    const yh = toFloat64(rfftn(y64, { dim: [-2, -1] }));
-    if (yd !== src) releaseScratch('solveY64', yd);
-    // Both spectra are scratch of this call (irfftn returns a new array): pooled, not fresh (whose first touch
-    // costs a page fault per 4 KiB, on this thread alone). The stride-1 x̂ needs no clearing: its half spectrum
-    // has exactly the blocks' frequencies, each written once.
-    const yf = isShared(yh) ? yh : takeScratch('solveY', yh.length);
-    if (yf !== yh) yf.set(yh);
+    // ŷ in float64 straight from y's own storage (float32 widened as it is read) into pooled scratch: no float64
+    // copy of y, and no page faults of a fresh spectrum (see takeScratch).
+    const yf = takeScratch('solveY', count * rows * m1 * g2hOf(m2) * 2);
+    rfftnInto(new Tensor(y.data, [count, rows, m1, m2], y.dtype), { dim: [-2, -1] }, yf);
     const n2h = Math.floor(n2 / 2) + 1;
     const xLen = count * cin * n1 * n2h * 2;
     const stride1 = geom[8] === 1 && geom[9] === 1;
@@ -428,7 +425,7 @@ export class CircularPinv {
     // A float32 operator gets its x̂ straight from the last inverse pass (computed in float64, stored in float32).
     const outDtype = op.inDtype === 'float32' ? 'float32' : 'float64';
     const x = irfftnAs(new Tensor(xf, [count, cin, n1, n2h], 'complex128'), { s: [n1, n2], dim: [-2, -1] }, outDtype);
-    if (yf !== yh) releaseScratch('solveY', yf);
+    releaseScratch('solveY', yf);
     if (stride1) releaseScratch('solveX', xf);
     const lead = y.shape.slice(0, y.ndim - 3);
     return outDtype === 'float32' ? new Tensor(x.data, [...lead, cin, n1, n2], 'float32') : fromFloat64(toFloat64(x), [...lead, cin, n1, n2], op.inDtype);

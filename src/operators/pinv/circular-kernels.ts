@@ -385,7 +385,7 @@ export function blocksAt(geom: BlockGeometry, t: Float64Array, idx: ArrayLike<nu
  * (shifted-cholesky.ts's cholSolvePackedJs or the `cholSolvePacked` kernel); with `mode[g]` = 1 S(g) itself
  * (hemmPackedJs or `hemmPacked`). With `adjointSums` (non-empty; the Gram path
  * with stride 1) P(g) = B(g)ᴴ is not read from `pinv` but evaluated from those sums (gram-truncated.ts's
- * adjointColumnSums) by the SIMD block kernel, or {@link fillSplitJs}.
+ * pairedAdjointSums, with the phases of gram-truncated.ts's pairedWeights) by the SIMD block kernel, or {@link fillRealJs}.
  *
  * @example
  * ```ts
@@ -419,7 +419,7 @@ export function applyBlocks(
   const half = (cols * (cols + 1)) / 2;
   const slot = two ? second.length / (m1 * g2h) : 0;
   // Gram path, stride 1: the first factor P(g) = B(g)ᴴ is evaluated here from the adjoint column sums
-  // (gram-truncated.ts's adjointColumnSums: layout [g2][u][c][o], split re/im) instead of being read.
+  // (gram-truncated.ts's pairedAdjointSums: layout [g2][term][c][o], split re/im) instead of being read.
   const gen = adjointSums.length > 0;
   const kh = geom[2]!, d1 = geom[10]!, top = geom[12]!;
   const tsLen = gen ? adjointSums.length : 0;
@@ -446,7 +446,7 @@ export function applyBlocks(
       tOff = x1Off + (two ? 2 * nx : 0);
       eOff = tOff + tsLen;
       buf.set(adjointSums, tOff);
-      e1 = buf.subarray(eOff, eOff + 2 * kh);
+      e1 = buf.subarray(eOff, eOff + kh);
     }
     hOff = x1Off + (two ? 2 * nx : 0) + tsLen + 2 * kh;
   } else {
@@ -458,7 +458,7 @@ export function applyBlocks(
     x1Off = xOff + 2 * nx;
     if (gen) {
       pSrc = new Float64Array(2 * nn);
-      e1 = new Float64Array(2 * kh);
+      e1 = new Float64Array(kh);
     }
   }
   // The first product goes to x1 when a second factor follows it.
@@ -494,15 +494,12 @@ export function applyBlocks(
     }
     let pb = g * 2 * nn;
     if (gen) {
-      // B(g)ᴴ[c][o] = Σ_u conj(T[g2][u][o][c])·conj(e^{iθ_u}), θ_u = 2π·g1·(u·d1 − top)/n1 (stride 1: f1 = g1)
-      for (let u = 0; u < kh; u++) {
-        const th = (2 * Math.PI * (((g1 * (u * d1 - top)) % n1) + n1)) / n1;
-        e1[2 * u] = Math.cos(th);
-        e1[2 * u + 1] = -Math.sin(th);
-      }
+      // B(g)ᴴ = e^{−iψ}·Σ_t w_t·T'[g2][t] from the paired sums (gram-truncated.ts's pairedAdjointSums: real
+      // weights, half the arithmetic of the kh complex phases); e^{−iψ} multiplies the result when it is written.
+      pairedWeights(kh, g1, d1, top, n1, e1, phase);
       const tb = g2 * kh * nn;
-      if (k !== null) k.fill(rows, cols, kh, rows, 8 * pOff, 8 * (pOff + nn), 0, 8 * (tOff + tb), 8 * (tOff + tsLen / 2 + tb), 8 * eOff);
-      else fillSplitJs(adjointSums, tb, tb + tsLen / 2, nn, kh, e1, pSrc, 0, nn);
+      if (k !== null) k.fillReal(rows, cols, kh, rows, 8 * pOff, 8 * (pOff + nn), 0, 8 * (tOff + tb), 8 * (tOff + tsLen / 2 + tb), 8 * eOff);
+      else fillRealJs(adjointSums, tb, tb + tsLen / 2, nn, kh, e1, pSrc, 0, nn);
       pb = 0;
     }
     if (k !== null) {
@@ -534,11 +531,14 @@ export function applyBlocks(
       // never is (its column n2 − g2 lies outside unless g2 is 0 or m2/2, whose blocks write their own).
       const cStride = 2 * n1 * n2h;
       const d0 = 2 * (g1 * n2h + g2);
+      // (with paired sums, times the phase e^{−iψ} that Bᴴ's evaluation left out; 1 otherwise)
+      const pr = gen ? phase[0]! : 1, pi = gen ? phase[1]! : 0;
       for (let it = 0; it < count; it++) {
         const xb = 2 * it * xstride + d0, sb = xOff + it * cols;
         for (let c = 0; c < cols; c++) {
-          xf[xb + c * cStride] = buf[sb + c]!;
-          xf[xb + c * cStride + 1] = buf[sb + nx + c]!;
+          const re = buf[sb + c]!, im = buf[sb + nx + c]!;
+          xf[xb + c * cStride] = re * pr - im * pi;
+          xf[xb + c * cStride + 1] = re * pi + im * pr;
         }
       }
       continue;
@@ -572,21 +572,43 @@ export function applyBlocks(
 }
 
 const EMPTY = new Float64Array(0);
+const phase = new Float64Array(2);
 const EMPTY_MODE = new Uint8Array(0);
 
 /**
- * dst[q] = Σ_u T[u][q]·e1[u] for q < len (T split re/im in `t` at tr, ti with u-stride len; e1 interleaved; dst
- * split at dr, di of `dst`): the JS twin of circular-block.wat's `fill` for one whole square block.
+ * The kh real weights of gram-truncated.ts's pairedAdjointSums' terms for row frequency g1 into `w` (cos φδ_p, sin φδ_p per
+ * pair, then 1 for an odd kh's centre) and the phase e^{−iψ} that multiplies the sum into `phase` (re, im).
+ * Angles are reduced exactly (integer arithmetic modulo 2·n1) before the trigonometry.
  *
- * @example `fillSplitJs(ts, tb, tb + half, n * n, kh, e1, out, 0, n * n)`
+ * @example `pairedWeights(3, g1, 1, 1, 128, w, phase)`
  */
-export function fillSplitJs(t: Float64Array, tr: number, ti: number, len: number, kh: number, e1: Float64Array, dst: Float64Array, dr: number, di: number): void {
+export function pairedWeights(kh: number, g1: number, d1: number, top: number, n1: number, w: Float64Array, phase: Float64Array): void {
+  const two = 2 * n1;
+  for (let p = 0; 2 * p + 1 < kh; p++) {
+    const a = (((g1 * d1 * (kh - 1 - 2 * p)) % two) + two) % two;
+    const th = (Math.PI * a) / n1;
+    w[2 * p] = Math.cos(th);
+    w[2 * p + 1] = Math.sin(th);
+  }
+  if (kh % 2 === 1) w[kh - 1] = 1;
+  const b = (((g1 * ((kh - 1) * d1 - 2 * top)) % two) + two) % two;
+  const ps = (Math.PI * b) / n1;
+  phase[0] = Math.cos(ps);
+  phase[1] = -Math.sin(ps);
+}
+
+/**
+ * dst[q] = Σ_t T[t][q]·w[t] for q < len (T split re/im in `t` at tr, ti with t-stride len; w real; dst split at
+ * dr, di of `dst`): the JS twin of circular-block.wat's `fillReal` for one whole square block.
+ *
+ * @example `fillRealJs(ps, tb, tb + half, n * n, kh, w, out, 0, n * n)`
+ */
+export function fillRealJs(t: Float64Array, tr: number, ti: number, len: number, nt: number, w: Float64Array, dst: Float64Array, dr: number, di: number): void {
   for (let q = 0; q < len; q++) {
     let sr = 0, si = 0;
-    for (let u = 0; u < kh; u++) {
-      const a = t[tr + u * len + q]!, b = t[ti + u * len + q]!, er = e1[2 * u]!, ei = e1[2 * u + 1]!;
-      sr += a * er - b * ei;
-      si += a * ei + b * er;
+    for (let u = 0; u < nt; u++) {
+      sr += t[tr + u * len + q]! * w[u]!;
+      si += t[ti + u * len + q]! * w[u]!;
     }
     dst[dr + q] = sr;
     dst[di + q] = si;
@@ -597,6 +619,7 @@ interface ApplyExports {
   memory: WebAssembly.Memory;
   apply: (rows: number, cols: number, count: number, pr: number, pi: number, yr: number, yi: number, xr: number, xi: number) => void;
   fill: FillExports['fill'];
+  fillReal: FillExports['fill'];
 }
 
 let applyInst: ApplyExports | undefined;
@@ -608,8 +631,8 @@ function applyKernel(bytes: number): ApplyExports | null {
     const mod = compileWasm('circular-block', BLOCK_WASM);
     if (mod === null) return null;
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Pick<ApplyExports, 'apply' | 'fill'>;
-    applyInst = { memory, apply: ex.apply, fill: ex.fill };
+    const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Pick<ApplyExports, 'apply' | 'fill' | 'fillReal'>;
+    applyInst = { memory, apply: ex.apply, fill: ex.fill, fillReal: ex.fillReal };
   }
   const have = applyInst.memory.buffer.byteLength;
   if (bytes > have) applyInst.memory.grow(Math.ceil((bytes - have) / 65536));

@@ -589,6 +589,41 @@ export function adjointColumnSums(geom: BlockGeometry, w: Float64Array, out?: Fl
 }
 
 /**
+ * {@link adjointColumnSums} regrouped for real weights, so that evaluating B(g)ᴴ costs half the arithmetic. With
+ * c = (kh − 1)/2, each tap's phase factors as e^{−iθ_u} = e^{−iψ}·e^{−iφ(u−c)} (φ = 2π·g1·d1/n1,
+ * ψ = 2π·g1·(c·d1 − top)/n1), so the taps u < c and u' = kh − 1 − u pair up with δ = c − u:
+ * M_u·e^{iφδ} + M_u'·e^{−iφδ} = (M_u + M_u')·cos φδ + i(M_u − M_u')·sin φδ, and an odd kh's centre tap has weight
+ * 1. Terms per column frequency, in the layout of `ts` (split re/im, [g2][term][c][o]): S_0, D_0, S_1, D_1, …,
+ * centre, with S_p = M_p + M_p' and D_p = i(M_p − M_p'); circular-kernels.ts's pairedWeights gives their weights
+ * and e^{−iψ}.
+ *
+ * @example `const ps = pairedAdjointSums(geom, adjointColumnSums(geom, w))`
+ */
+export function pairedAdjointSums(geom: BlockGeometry, ts: Float64Array, out: Float64Array = new Float64Array(ts.length)): Float64Array {
+  const n = geom[0]!, kh = geom[2]!, g2h = geom[14]!, nn = n * n;
+  const half = ts.length / 2;
+  for (let g2 = 0; g2 < g2h; g2++) {
+    const b = g2 * kh * nn;
+    for (let p = 0; 2 * p + 1 < kh; p++) {
+      const u = b + p * nn, v = b + (kh - 1 - p) * nn, sp = b + 2 * p * nn, dp = sp + nn;
+      for (let q = 0; q < nn; q++) {
+        const ar = ts[u + q]!, ai = ts[half + u + q]!, br = ts[v + q]!, bi = ts[half + v + q]!;
+        out[sp + q] = ar + br;
+        out[half + sp + q] = ai + bi;
+        out[dp + q] = -(ai - bi);
+        out[half + dp + q] = ar - br;
+      }
+    }
+    if (kh % 2 === 1) {
+      const c = b + ((kh - 1) / 2) * nn, dst = b + (kh - 1) * nn;
+      out.set(ts.subarray(c, c + nn), dst);
+      out.set(ts.subarray(half + c, half + c + nn), half + dst);
+    }
+  }
+  return out;
+}
+
+/**
  * G of block g from the lag sums into w.m at (outR, outI) (real and imaginary planes): the WebAssembly kernel,
  * given the row phases (cos θ_a, sin θ_a) at `eOff` and the lag sums copied to `lOff`, or the JS twin.
  */
