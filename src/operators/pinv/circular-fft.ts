@@ -29,7 +29,7 @@ import type { Conv2dOperator } from '../conv2d.js';
 import { fromFloat64, toFloat64 } from '../linear-operator.js';
 import { blocksAt, columnSums, columnSumsSplit, columnSumsSplitLength, FAST_KAPPA_MAX, FAST_MARGIN, type BlockGeometry } from './circular-kernels.js';
 import { lagProductsLength, lagSumsStride } from './gram-lags.js';
-import { adjointColumnSums, gramAuxLength, gramLambdaMax, gramSlotLength, gramWLayout, pairedAdjointSums } from './gram-truncated.js';
+import { gramAuxLength, gramLambdaMax, gramSlotLength, gramWLayout } from './gram-truncated.js';
 import './tasks.js';
 
 /** The Gram path's second factors (gram-truncated.ts's gramPinvRange): the slots, W's store and offsets, each block's form. */
@@ -303,7 +303,11 @@ export class CircularPinv {
     }
     if (gramPath) {
       this.pinvBlocks = P;
-      if (lag !== null) this.adjointSums = pairedAdjointSums(geom, adjointColumnSums(geom, w), allocShared(Float64Array, columnSumsSplitLength(geom)));
+      if (lag !== null) {
+        // (split across threads by column frequency: a few ms on one)
+        this.adjointSums = allocShared(Float64Array, columnSumsSplitLength(geom));
+        parallelFor('convPinvPairedAdjoint', g2h, [this.sharedGeom, allocSharedCopy(w), this.adjointSums], { minPerThread: 4 });
+      }
       const r = gramFactor(P, count, rows, atol, rtol, scale, (g) => multiplicity(g, m1, m2, g2h), fro, lag);
       if (lag !== null) releaseScratch('lagSums', lag.sums);
       this.secondBlocks = r.second.gs;

@@ -36,7 +36,7 @@
  * offdiag(T) (n, the last unused), the phases D (re n, im n) and a bracket [lo, hi] of λ_max(T).
  * For stride-1 convolutions G comes straight from the kernel's lag sums (gram-lags.ts) instead of the block
  * product, and the blocks themselves are never stored: the solve evaluates Bᴴ from the taps
- * ({@link adjointColumnSums}).
+ * ({@link pairedAdjointSums}).
  * The dense work runs on WebAssembly kernels (gram-truncated.wat: the whole Householder reduction with its
  * Hermitian matrix–vector product and rank-2 update, the back-transformation of the dropped eigenvectors, and
  * `hpdFactor`: G̃ = G + μV_dV_dᴴ and its packed Cholesky factor;
@@ -46,7 +46,7 @@ import { complexGaussJordan, type ComplexGaussJordan } from '../../linalg/kernel
 import { compileWasm } from '../../wasm/load.js';
 import { WASM_BASE64 as BLOCK_WASM } from './circular-block.wasm.js';
 import { WASM_BASE64 as GRAM_WASM } from './gram-truncated.wasm.js';
-import { columnSumsSplit, type BlockGeometry } from './circular-kernels.js';
+import { columnSumsSplitLength, type BlockGeometry } from './circular-kernels.js';
 import { gramFromLags, lagSumsStride } from './gram-lags.js';
 import { hpdShiftedFactorJs } from './shifted-cholesky.js';
 
@@ -572,52 +572,59 @@ function tridiagSquare(w: GramWork, gs: Float64Array, aux: Float64Array, g: numb
 }
 
 /**
- * The column sums of the adjoint blocks, for the solve after {@link gramLagTridiagRange}: B(g)ᴴ = conj(H_{K'}(g)) with K' the
- * kernel with its two channel axes swapped, so `columnSumsSplit` of K' with its imaginary half negated (layout
- * [g2][u][c][o], split re/im). `w` is the dense `[n, n, kh, kw]` kernel, `geom` a stride-1 geometry.
- *
- * @example `const ts = adjointColumnSums(geom, w)`
- */
-export function adjointColumnSums(geom: BlockGeometry, w: Float64Array, out?: Float64Array): Float64Array {
-  const n = geom[0]!, kk = geom[2]! * geom[3]!;
-  const wt = new Float64Array(w.length);
-  for (let o = 0; o < n; o++) for (let c = 0; c < n; c++) wt.set(w.subarray((o * n + c) * kk, (o * n + c + 1) * kk), (c * n + o) * kk);
-  const ts = columnSumsSplit(geom, wt, out);
-  const half = ts.length / 2;
-  for (let i = half; i < ts.length; i++) ts[i] = -ts[i]!;
-  return ts;
-}
-
-/**
- * {@link adjointColumnSums} regrouped for real weights, so that evaluating B(g)ᴴ costs half the arithmetic. With
- * c = (kh − 1)/2, each tap's phase factors as e^{−iθ_u} = e^{−iψ}·e^{−iφ(u−c)} (φ = 2π·g1·d1/n1,
+ * The adjoint blocks' column sums for the solve after {@link gramLagTridiagRange}, regrouped for real weights (so
+ * that evaluating B(g)ᴴ costs half the arithmetic), for column frequencies g2 in [start, end) (all by default).
+ * B(g)ᴴ = Σ_u M_u·e^{−iθ_u} with M_u[c][o] = conj(Σ_v K[o][c][u][v]·e^{iφ_v}) (φ_v = 2π·g2·(v·d2 − left)/n2) and
+ * θ_u = 2π·g1·(u·d1 − top)/n1. With c = (kh − 1)/2, e^{−iθ_u} = e^{−iψ}·e^{−iφ(u−c)} (φ = 2π·g1·d1/n1,
  * ψ = 2π·g1·(c·d1 − top)/n1), so the taps u < c and u' = kh − 1 − u pair up with δ = c − u:
  * M_u·e^{iφδ} + M_u'·e^{−iφδ} = (M_u + M_u')·cos φδ + i(M_u − M_u')·sin φδ, and an odd kh's centre tap has weight
- * 1. Terms per column frequency, in the layout of `ts` (split re/im, [g2][term][c][o]): S_0, D_0, S_1, D_1, …,
- * centre, with S_p = M_p + M_p' and D_p = i(M_p − M_p'); circular-kernels.ts's pairedWeights gives their weights
- * and e^{−iψ}.
+ * 1. Layout [g2][term][c][o], split re/im (the imaginary half from columnSumsSplitLength/2 on), terms S_0, D_0,
+ * S_1, D_1, …, centre with S_p = M_p + M_p' and D_p = i(M_p − M_p'); circular-kernels.ts's pairedWeights gives
+ * their weights and e^{−iψ}. `w` is the dense `[n, n, kh, kw]` kernel, `geom` a stride-1 geometry.
  *
- * @example `const ps = pairedAdjointSums(geom, adjointColumnSums(geom, w))`
+ * @example `const ps = pairedAdjointSums(geom, w)`
  */
-export function pairedAdjointSums(geom: BlockGeometry, ts: Float64Array, out: Float64Array = new Float64Array(ts.length)): Float64Array {
-  const n = geom[0]!, kh = geom[2]!, g2h = geom[14]!, nn = n * n;
-  const half = ts.length / 2;
-  for (let g2 = 0; g2 < g2h; g2++) {
-    const b = g2 * kh * nn;
-    for (let p = 0; 2 * p + 1 < kh; p++) {
-      const u = b + p * nn, v = b + (kh - 1 - p) * nn, sp = b + 2 * p * nn, dp = sp + nn;
-      for (let q = 0; q < nn; q++) {
-        const ar = ts[u + q]!, ai = ts[half + u + q]!, br = ts[v + q]!, bi = ts[half + v + q]!;
-        out[sp + q] = ar + br;
-        out[half + sp + q] = ai + bi;
-        out[dp + q] = -(ai - bi);
-        out[half + dp + q] = ar - br;
-      }
+export function pairedAdjointSums(geom: BlockGeometry, w: Float64Array, out: Float64Array = new Float64Array(columnSumsSplitLength(geom)), start = 0, end = geom[14]!): Float64Array {
+  const n = geom[0]!, kh = geom[2]!, kw = geom[3]!, n2 = geom[5]!, d2 = geom[11]!, left = geom[13]!;
+  const nn = n * n, kk = kh * kw;
+  const half = out.length / 2;
+  const er = new Float64Array(kw), ei = new Float64Array(kw);
+  // M_u of one (c, o) pair for every u: re, im
+  const mr = new Float64Array(kh), mi = new Float64Array(kh);
+  for (let g2 = start; g2 < end; g2++) {
+    for (let v = 0; v < kw; v++) {
+      const th = (2 * Math.PI * (((g2 * (v * d2 - left)) % n2) + n2)) / n2;
+      er[v] = Math.cos(th);
+      ei[v] = Math.sin(th);
     }
-    if (kh % 2 === 1) {
-      const c = b + ((kh - 1) / 2) * nn, dst = b + (kh - 1) * nn;
-      out.set(ts.subarray(c, c + nn), dst);
-      out.set(ts.subarray(half + c, half + c + nn), half + dst);
+    const b = g2 * kh * nn;
+    for (let c = 0; c < n; c++) {
+      for (let o = 0; o < n; o++) {
+        const kb = (o * n + c) * kk;
+        for (let u = 0; u < kh; u++) {
+          let re = 0, im = 0;
+          for (let v = 0; v < kw; v++) {
+            const kv = w[kb + u * kw + v]!;
+            re += kv * er[v]!;
+            im += kv * ei[v]!;
+          }
+          mr[u] = re;
+          mi[u] = -im;
+        }
+        const q = b + c * n + o;
+        for (let p = 0; 2 * p + 1 < kh; p++) {
+          const u = p, u2 = kh - 1 - p, sp = q + 2 * p * nn, dp = sp + nn;
+          out[sp] = mr[u]! + mr[u2]!;
+          out[half + sp] = mi[u]! + mi[u2]!;
+          out[dp] = -(mi[u]! - mi[u2]!);
+          out[half + dp] = mr[u]! - mr[u2]!;
+        }
+        if (kh % 2 === 1) {
+          const ct = q + (kh - 1) * nn;
+          out[ct] = mr[(kh - 1) / 2]!;
+          out[half + ct] = mi[(kh - 1) / 2]!;
+        }
+      }
     }
   }
   return out;
@@ -647,7 +654,7 @@ function gramOfBlock(w: GramWork, g: number, lagParams: Float64Array, lagSums: F
  * Pass 1 for a stride-1 square convolution, without the blocks themselves: per block g in [start, end), G from
  * the lag sums (gram-lags.ts; `lagParams` = [n, kh, n1, d1, g2h, top]), ‖B‖_F² = tr G into `fro[g]`, then the
  * tridiagonal form and bracket of λ_max into `gs` and `aux` as in {@link gramTridiagRange}. The solve
- * evaluates Bᴴ itself (circular-kernels.ts, from {@link adjointColumnSums}), so nothing else is stored.
+ * evaluates Bᴴ itself (circular-kernels.ts, from {@link pairedAdjointSums}), so nothing else is stored.
  *
  * @example `gramLagTridiagRange(lagParams, lagSums, gs, aux, fro, 0, count)`
  */

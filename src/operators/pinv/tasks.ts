@@ -6,7 +6,7 @@
  */
 import { registerTask, type TaskArg } from '../../parallel/tasks.js';
 import { applyBlocks, assembleRange, blockSpectrum, factorRange } from './circular-kernels.js';
-import { gramCountRange, gramLagTridiagRange, gramPinvRange, gramTridiagRange } from './gram-truncated.js';
+import { gramCountRange, gramLagTridiagRange, gramPinvRange, gramTridiagRange, pairedAdjointSums } from './gram-truncated.js';
 import { lagColumns, lagProducts } from './gram-lags.js';
 
 registerTask('convPinvBlocks', (args: readonly TaskArg[], start: number, end: number) => {
@@ -73,4 +73,8 @@ registerTask('convPinvLagProducts', (args: readonly TaskArg[], start: number, en
 
 registerTask('convPinvLagColumns', (args: readonly TaskArg[], start: number, end: number) => {
   lagColumns(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, start, end);
+});
+
+registerTask('convPinvPairedAdjoint', (args: readonly TaskArg[], start: number, end: number) => {
+  pairedAdjointSums(args[0] as Float64Array, args[1] as Float64Array, args[2] as Float64Array, start, end);
 });
