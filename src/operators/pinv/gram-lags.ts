@@ -13,7 +13,9 @@
  *
  * on its lower triangle: for i ≥ j, Re G = Re C_0 + Σ_a (S_a^re·cos θ_a − S_a^im·sin θ_a) and
  * Im G = Im C_0 + Σ_a (D_a^re·sin θ_a + D_a^im·cos θ_a), with S_a = C_a[i][j] + C_a[j][i] and
- * D_a = C_a[i][j] − C_a[j][i] (re and im parts taken separately), all precomputed per g2 as packed lower triangles.
+ * D_a = C_a[i][j] − C_a[j][i] (re and im parts taken separately), all precomputed per g2 as packed lower triangles
+ * and stored as the pairs (S_a^re, D_a^im) and (−S_a^im, D_a^re): then (Re G, Im G) += pair₁·cos θ_a + pair₂·sin θ_a,
+ * two SIMD multiply–adds per lag.
  * That is 4(kh−1) multiply–adds per entry instead of the 4·kh·c of evaluating H and 4c of forming HᴴH.
  */
 import type { BlockGeometry } from './circular-kernels.js';
@@ -25,7 +27,7 @@ export function packedLength(n: number): number {
 
 /**
  * Numbers per column frequency in the lag sums: per entry of G's packed lower triangle, Re C_0, Im C_0 and
- * S^re, S^im, D^re, D^im for every row lag a ≥ 1 (entry-major, so that a block reads them in one sweep).
+ * S^re, D^im, −S^im, D^re for every row lag a ≥ 1 (entry-major, so that a block reads them in one sweep).
  * @example `lagSumsStride(32, 3) // 10 * 528`
  */
 export function lagSumsStride(n: number, kh: number): number {
@@ -36,7 +38,7 @@ export function lagSumsStride(n: number, kh: number): number {
  * The lag sums of a stride-1 square circular convolution (geometry as in circular-fft.ts, `w` the dense
  * `[c, c, kh, kw]` kernel): for each column frequency g2 < g2h, at g2·{@link lagSumsStride}, for each entry p of
  * the packed lower triangle (row i holding j ≤ i) at p·(2 + 4(kh−1)): Re C_0, Im C_0, then per row lag
- * a = 1 … kh−1: S^re, S^im, D^re, D^im.
+ * a = 1 … kh−1: S^re, D^im, −S^im, D^re.
  * Written into `out` when given (e.g. shared memory).
  *
  * @example `const lags = gramLagSums(geom, w)`
@@ -137,9 +139,9 @@ export function lagColumns(geom: BlockGeometry, M: Float64Array, res: Float64Arr
           } else {
             const ar = cr[i * n + j]!, ai = ci[i * n + j]!, br = cr[j * n + i]!, bi = ci[j * n + i]!;
             res[q] = ar + br;
-            res[q + 1] = ai + bi;
-            res[q + 2] = ar - br;
-            res[q + 3] = ai - bi;
+            res[q + 1] = ai - bi;
+            res[q + 2] = -(ai + bi);
+            res[q + 3] = ar - br;
           }
         }
       }
@@ -170,8 +172,8 @@ export function gramFromLags(params: Float64Array, lags: Float64Array, g: number
     for (let i = 0; i < n; i++) {
       const rr = gr + i * n, ri = gi + i * n;
       for (let j = 0; j <= i; j++, q += 10) {
-        m[rr + j] = lags[q]! + (lags[q + 2]! * c1 - lags[q + 3]! * s1) + (lags[q + 6]! * c2 - lags[q + 7]! * s2);
-        m[ri + j] = lags[q + 1]! + (lags[q + 4]! * s1 + lags[q + 5]! * c1) + (lags[q + 8]! * s2 + lags[q + 9]! * c2);
+        m[rr + j] = lags[q]! + (lags[q + 2]! * c1 + lags[q + 4]! * s1) + (lags[q + 6]! * c2 + lags[q + 8]! * s2);
+        m[ri + j] = lags[q + 1]! + (lags[q + 3]! * c1 + lags[q + 5]! * s1) + (lags[q + 7]! * c2 + lags[q + 9]! * s2);
       }
     }
     return;
@@ -183,8 +185,8 @@ export function gramFromLags(params: Float64Array, lags: Float64Array, g: number
       q += 2;
       for (let a = 1; a < kh; a++, q += 4) {
         const c = e[2 * a]!, s = e[2 * a + 1]!;
-        re += lags[q]! * c - lags[q + 1]! * s;
-        im += lags[q + 2]! * s + lags[q + 3]! * c;
+        re += lags[q]! * c + lags[q + 2]! * s;
+        im += lags[q + 1]! * c + lags[q + 3]! * s;
       }
       m[rr + j] = re;
       m[ri + j] = im;

@@ -18,7 +18,7 @@
 ;;   leaves them; τ at taus), u as scratch.
 ;; lagGram(n, kh, lags, e, gr, gi):  the lower triangle of G = C_0 + Σ_a (C_a·e^{iθ_a} + C_aᴴ·e^{−iθ_a}) from the
 ;;   lag sums of one column frequency at `lags` (gram-lags.ts's entry-major layout: per entry Re C_0, Im C_0, then
-;;   S^re, S^im, D^re, D^im per row lag a ≥ 1) and e = (cos θ_a, sin θ_a) at e + 16a, into (gr, gi) with row
+;;   S^re, D^im, −S^im, D^re per row lag a ≥ 1; f64x2 over (Re G, Im G)) and e = (cos θ_a, sin θ_a) at e + 16a, into (gr, gi) with row
 ;;   stride 8n: the twin of gram-lags.ts's gramFromLags (the same sums in the same order).
 ;; invit(n, k, d, e, lam, z, ta, tb, tc, td, tin, norm, sep, tiny) → 1 | 0:  inverse iteration for the k smallest
 ;;   eigenpairs of the real symmetric tridiagonal T (diagonal d, off-diagonal e) from the shifts lam (separated by
@@ -373,7 +373,7 @@
   (func (export "lagGram")
     (param $n i32) (param $kh i32) (param $lags i32) (param $e i32) (param $gr i32) (param $gi i32)
     (local $i i32) (local $j i32) (local $a i32) (local $q i32) (local $ep i32) (local $o i32)
-    (local $re f64) (local $im f64) (local $c f64) (local $s f64)
+    (local $acc v128)
     (local.set $q (local.get $lags))
     (local.set $i (i32.const 0))
     (block $id (loop $il
@@ -381,24 +381,23 @@
       (local.set $j (i32.const 0))
       (block $jd (loop $jl
         (br_if $jd (i32.gt_u (local.get $j) (local.get $i)))
-        (local.set $re (f64.load (local.get $q)))
-        (local.set $im (f64.load offset=8 (local.get $q)))
+        ;; (Re G, Im G) = (Re C_0, Im C_0) + Σ_a (S^re, D^im)·cos θ_a + (−S^im, D^re)·sin θ_a
+        (local.set $acc (v128.load (local.get $q)))
         (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (local.set $ep (i32.add (local.get $e) (i32.const 16)))
         (local.set $a (i32.const 1))
         (block $ad (loop $al
           (br_if $ad (i32.ge_u (local.get $a) (local.get $kh)))
-          (local.set $c (f64.load (local.get $ep)))
-          (local.set $s (f64.load offset=8 (local.get $ep)))
-          (local.set $re (f64.add (local.get $re) (f64.sub (f64.mul (f64.load (local.get $q)) (local.get $c)) (f64.mul (f64.load offset=8 (local.get $q)) (local.get $s)))))
-          (local.set $im (f64.add (local.get $im) (f64.add (f64.mul (f64.load offset=16 (local.get $q)) (local.get $s)) (f64.mul (f64.load offset=24 (local.get $q)) (local.get $c)))))
+          (local.set $acc (f64x2.add (local.get $acc)
+            (f64x2.add (f64x2.mul (v128.load (local.get $q)) (v128.load64_splat (local.get $ep)))
+                       (f64x2.mul (v128.load offset=16 (local.get $q)) (v128.load64_splat offset=8 (local.get $ep))))))
           (local.set $q (i32.add (local.get $q) (i32.const 32)))
           (local.set $ep (i32.add (local.get $ep) (i32.const 16)))
           (local.set $a (i32.add (local.get $a) (i32.const 1)))
           (br $al)))
         (local.set $o (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3)))
-        (f64.store (i32.add (local.get $gr) (local.get $o)) (local.get $re))
-        (f64.store (i32.add (local.get $gi) (local.get $o)) (local.get $im))
+        (f64.store (i32.add (local.get $gr) (local.get $o)) (f64x2.extract_lane 0 (local.get $acc)))
+        (f64.store (i32.add (local.get $gi) (local.get $o)) (f64x2.extract_lane 1 (local.get $acc)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $jl)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
