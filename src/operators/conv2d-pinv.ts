@@ -355,38 +355,27 @@ function firstNonFinite(d: Storage): number {
   return -1;
 }
 
-// One loop per element type, so each stays monomorphic. Σ x·0 is 0 exactly when every x is finite (±∞·0 and
-// NaN·0 are NaN) and runs without a branch per element; four independent sums keep the adder busy instead of
-// waiting on one chain; only a failing sum searches for the index.
-function firstNonFinite64(d: Float64Array): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const end = d.length & ~3;
-  for (let i = 0; i < end; i += 4) {
-    s0 += d[i]! * 0;
-    s1 += d[i + 1]! * 0;
-    s2 += d[i + 2]! * 0;
-    s3 += d[i + 3]! * 0;
-  }
-  for (let i = end; i < d.length; i++) s0 += d[i]! * 0;
-  if (s0 + s1 + s2 + s3 === 0) return -1;
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return i;
-  return -1;
+// Σ x·0 is 0 exactly when every x is finite (±∞·0 and NaN·0 are NaN) and runs without a branch per element; four
+// independent sums keep the adder busy instead of waiting on one chain; only a failing sum searches for the
+// index. One closure per element type: each has its own feedback, so its loads stay monomorphic.
+function finiteCheck(): (d: Float32Array | Float64Array) => number {
+  return (d) => {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const end = d.length & ~3;
+    for (let i = 0; i < end; i += 4) {
+      s0 += d[i]! * 0;
+      s1 += d[i + 1]! * 0;
+      s2 += d[i + 2]! * 0;
+      s3 += d[i + 3]! * 0;
+    }
+    for (let i = end; i < d.length; i++) s0 += d[i]! * 0;
+    if (s0 + s1 + s2 + s3 === 0) return -1;
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return i;
+    return -1;
+  };
 }
-
-function firstNonFinite32(d: Float32Array): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const end = d.length & ~3;
-  for (let i = 0; i < end; i += 4) {
-    s0 += d[i]! * 0;
-    s1 += d[i + 1]! * 0;
-    s2 += d[i + 2]! * 0;
-    s3 += d[i + 3]! * 0;
-  }
-  for (let i = end; i < d.length; i++) s0 += d[i]! * 0;
-  if (s0 + s1 + s2 + s3 === 0) return -1;
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return i;
-  return -1;
-}
+const firstNonFinite64 = finiteCheck();
+const firstNonFinite32 = finiteCheck();
 
 function measureResiduals(op: Conv2dOperator, y: Tensor, x: Tensor, info: ConvPinvInfo, s1: number, damp: number): void {
   const yd = toFloat64(y);
