@@ -767,8 +767,8 @@ function solveShifted(w: GramWork, z: Float64Array, off: number): void {
 
 /**
  * Sturm counts (as {@link sturmCount}) at up to four points xs[0 … na) at once, into cs: the four recurrences
- * run in locals side by side (unused lanes repeat point 0), the same operations in the same order as one count.
- * With `ss`, also S = Σ_i q_i′/q_i = d/dx log|det(T − xI)| into ss (see {@link sturmNewton4}).
+ * run in locals side by side (unused lanes repeat point 0). With `ss`, also S = Σ_i q_i′/q_i (see
+ * {@link sturmNewton4}).
  */
 function sturmCounts4(n: number, aux: Float64Array, dOff: number, e2: Float64Array, xs: Float64Array, na: number, pivmin: number, cs: Int32Array, ss: Float64Array | null = null): void {
   const x0 = xs[0]!, x1 = na > 1 ? xs[1]! : x0, x2 = na > 2 ? xs[2]! : x0, x3 = na > 3 ? xs[3]! : x0;
@@ -779,13 +779,15 @@ function sturmCounts4(n: number, aux: Float64Array, dOff: number, e2: Float64Arr
   if (Math.abs(q2) < pivmin) q2 = -pivmin;
   if (Math.abs(q3) < pivmin) q3 = -pivmin;
   let c0 = q0 < 0 ? 1 : 0, c1 = q1 < 0 ? 1 : 0, c2 = q2 < 0 ? 1 : 0, c3 = q3 < 0 ? 1 : 0;
-  // u = q′/q, s = Σ u (only when ss is wanted: a loop-invariant branch, so plain counts cost no more divisions).
+  // One division per step and point: the reciprocal of q serves both recurrences (division throughput bounds
+  // these sweeps); u = q′/q and S = Σ u only when ss is wanted (a loop-invariant branch).
   const withS = ss !== null;
-  let u0 = -1 / q0, u1 = -1 / q1, u2 = -1 / q2, u3 = -1 / q3;
+  let r0 = 1 / q0, r1 = 1 / q1, r2 = 1 / q2, r3 = 1 / q3;
+  let u0 = -r0, u1 = -r1, u2 = -r2, u3 = -r3;
   let s0 = u0, s1 = u1, s2 = u2, s3 = u3;
   for (let i = 1; i < n; i++) {
     const di = aux[dOff + i]!, ei = e2[i - 1]!;
-    const t0 = ei / q0, t1 = ei / q1, t2 = ei / q2, t3 = ei / q3;
+    const t0 = ei * r0, t1 = ei * r1, t2 = ei * r2, t3 = ei * r3;
     q0 = di - x0 - t0;
     q1 = di - x1 - t1;
     q2 = di - x2 - t2;
@@ -798,11 +800,15 @@ function sturmCounts4(n: number, aux: Float64Array, dOff: number, e2: Float64Arr
     if (q1 < 0) c1++;
     if (q2 < 0) c2++;
     if (q3 < 0) c3++;
+    r0 = 1 / q0;
+    r1 = 1 / q1;
+    r2 = 1 / q2;
+    r3 = 1 / q3;
     if (withS) {
-      u0 = (t0 * u0 - 1) / q0;
-      u1 = (t1 * u1 - 1) / q1;
-      u2 = (t2 * u2 - 1) / q2;
-      u3 = (t3 * u3 - 1) / q3;
+      u0 = (t0 * u0 - 1) * r0;
+      u1 = (t1 * u1 - 1) * r1;
+      u2 = (t2 * u2 - 1) * r2;
+      u3 = (t3 * u3 - 1) * r3;
       s0 += u0;
       s1 += u1;
       s2 += u2;
@@ -1221,8 +1227,46 @@ function narrowBrackets(xs: ArrayLike<number>, cs: ArrayLike<number>, na: number
 /**
  * Sturm counts (as {@link sturmCounts4}, into cs) and S = Σ_i q_i′/q_i = d/dx log|det(T − xI)| (into ss) at up to
  * four points side by side: q_i = d_i − x − e²_{i−1}/q_{i−1}, q_i′ = −1 + (e²_{i−1}/q_{i−1})·(q′_{i−1}/q_{i−1}),
- * so that x − 1/S is the Newton step for det(T − xI) = Π q_i.
+ * so that x − 1/S is the Newton step for det(T − xI) = Π q_i. One division per step and point (the reciprocal of
+ * q serves both recurrences: division throughput bounds these sweeps), and two lanes instead of four when at
+ * most two points are asked.
  */
 function sturmNewton4(n: number, aux: Float64Array, dOff: number, e2: Float64Array, xs: Float64Array, na: number, pivmin: number, cs: Int32Array, ss: Float64Array): void {
-  sturmCounts4(n, aux, dOff, e2, xs, na, pivmin, cs, ss);
+  if (na <= 2) sturmNewton2(n, aux, dOff, e2, xs, na, pivmin, cs, ss);
+  else sturmCounts4(n, aux, dOff, e2, xs, na, pivmin, cs, ss);
+}
+
+/** {@link sturmNewton4} for one or two points. */
+function sturmNewton2(n: number, aux: Float64Array, dOff: number, e2: Float64Array, xs: Float64Array, na: number, pivmin: number, cs: Int32Array, ss: Float64Array): void {
+  const x0 = xs[0]!, x1 = na > 1 ? xs[1]! : x0;
+  const d0 = aux[dOff]!;
+  let q0 = d0 - x0, q1 = d0 - x1;
+  if (Math.abs(q0) < pivmin) q0 = -pivmin;
+  if (Math.abs(q1) < pivmin) q1 = -pivmin;
+  let c0 = q0 < 0 ? 1 : 0, c1 = q1 < 0 ? 1 : 0;
+  let r0 = 1 / q0, r1 = 1 / q1;
+  let u0 = -r0, u1 = -r1;
+  let s0 = u0, s1 = u1;
+  for (let i = 1; i < n; i++) {
+    const di = aux[dOff + i]!, ei = e2[i - 1]!;
+    const t0 = ei * r0, t1 = ei * r1;
+    q0 = di - x0 - t0;
+    q1 = di - x1 - t1;
+    if (Math.abs(q0) < pivmin) q0 = -pivmin;
+    if (Math.abs(q1) < pivmin) q1 = -pivmin;
+    if (q0 < 0) c0++;
+    if (q1 < 0) c1++;
+    r0 = 1 / q0;
+    r1 = 1 / q1;
+    u0 = (t0 * u0 - 1) * r0;
+    u1 = (t1 * u1 - 1) * r1;
+    s0 += u0;
+    s1 += u1;
+  }
+  cs[0] = c0;
+  ss[0] = s0;
+  if (na > 1) {
+    cs[1] = c1;
+    ss[1] = s1;
+  }
 }
