@@ -694,6 +694,16 @@ export function gramLambdaMax(n: number, aux: Float64Array, g: number): number {
   return out[1]!;
 }
 
+/**
+ * Inverse-iteration steps per eigenvector. The shifts are good to 1e-12·‖T‖ (smallEigenpairs), so each step
+ * shrinks the error of a vector by about 1e-12·‖T‖/gap (gap: to the nearest eigenvalue outside its cluster), and
+ * two leave it below 1e-10 for any gap above 1e-7·‖T‖ — under float32's resolution of the result even where a
+ * kept and a dropped value sit that close to the cut-off (closer, the cut itself is at rounding level). A vector
+ * that misses the residual test is retried from another start, then its block goes to the SVD.
+ * gram-truncated.wat's `invit` takes the same number.
+ */
+const INVIT_STEPS = 2;
+
 /** Deterministic start vectors for inverse iteration (entries in (−1, 1), never all small). */
 function startVector(z: Float64Array, off: number, n: number, seed: number): void {
   let s = (seed * 2654435761 + 12345) >>> 0;
@@ -962,9 +972,14 @@ function smallEigenpairs(w: GramWork, aux: Float64Array, auxBase: number, k: num
     z.set(m.subarray(zz, zz + k * n));
     return ok === 1;
   }
+  // A gap above 1e-3·‖T‖ (LAPACK dstein's ortol) starts a new cluster: inverse iteration leaves vectors of
+  // different clusters orthogonal to working accuracy (≈ ε‖T‖/gap), so each vector is orthogonalised against the
+  // earlier ones of its own cluster only.
+  let c0 = 0;
   for (let t = 0; t < k; t++) {
     // Separate equal shifts inside a cluster slightly (as LAPACK's dstein) so that the solves differ.
     let lam = w.lam[t]!;
+    if (t > 0 && lam - w.lam[t - 1]! > 1e-3 * norm) c0 = t;
     if (t > 0 && lam - w.lam[t - 1]! < sep) lam = w.lam[t - 1]! + sep;
     w.lam[t] = lam;
     factorShifted(w, aux, dOff, eOff, lam, tiny);
@@ -972,11 +987,11 @@ function smallEigenpairs(w: GramWork, aux: Float64Array, auxBase: number, k: num
     let ok = false;
     for (let attempt = 0; attempt < 3 && !ok; attempt++) {
       startVector(z, off, n, t + 7 * attempt);
-      for (let it = 0; it < 3; it++) {
+      for (let it = 0; it < INVIT_STEPS; it++) {
         solveShifted(w, z, off);
         // Orthogonalise against the earlier eigenvectors (twice is enough), then normalise.
         for (let pass = 0; pass < 2; pass++) {
-          for (let s = 0; s < t; s++) {
+          for (let s = c0; s < t; s++) {
             let dot = 0;
             for (let i = 0; i < n; i++) dot += z[s * n + i]! * z[off + i]!;
             for (let i = 0; i < n; i++) z[off + i] = z[off + i]! - dot * z[s * n + i]!;

@@ -23,8 +23,9 @@
 ;; invit(n, k, d, e, lam, z, ta, tb, tc, td, tin, norm, sep, tiny) → 1 | 0:  inverse iteration for the k smallest
 ;;   eigenpairs of the real symmetric tridiagonal T (diagonal d, off-diagonal e) from the shifts lam (separated by
 ;;   at least sep in place), eigenvectors into the rows of z (stride 8n), with ta … td, tin (n each) as the LU of
-;;   T − λI: the twin of gram-truncated.ts's inverse iteration (same start vectors, steps and residual test; 0
-;;   when a vector fails it).
+;;   T − λI, two steps each (INVIT_STEPS), each vector orthogonalised against the earlier ones of its cluster (gaps
+;;   below 1e-3·norm): the twin of gram-truncated.ts's inverse iteration (same start vectors, steps and residual
+;;   test; 0 when a vector fails it).
 ;; hpdFactor(n, k, mu, gr, gi, vr, vi, inv, root, ar, ai, rd) → 1 | 0:  the Cholesky factor G̃ = L·Lᴴ of
 ;;   G̃ = G + μ·V_dV_dᴴ (G's lower triangle at (gr, gi), the k rows v_t of V_d at (vr, vi); every matrix at row
 ;;   stride 8n) in (ar, ai), then L' = inv·L packed in place: entry (i, j ≤ i) at element i(i+1)/2 + j of ar (re)
@@ -501,7 +502,7 @@
     (param $ta i32) (param $tb i32) (param $tc i32) (param $td i32) (param $tin i32)
     (param $norm f64) (param $sep f64) (param $tiny f64) (result i32)
     (local $t i32) (local $attempt i32) (local $it i32) (local $pass i32) (local $s i32) (local $i i32)
-    (local $zt i32) (local $zs i32) (local $ok i32) (local $seed i32) (local $rs i32) (local $p i32)
+    (local $zt i32) (local $zs i32) (local $ok i32) (local $seed i32) (local $rs i32) (local $p i32) (local $cs i32)
     (local $lam f64) (local $prev f64) (local $dot f64) (local $nrm f64) (local $inv f64) (local $res f64) (local $nz f64) (local $r f64) (local $x f64)
     (local.set $t (i32.const 0))
     (block $td_ (loop $tl
@@ -511,6 +512,10 @@
       (if (i32.gt_u (local.get $t) (i32.const 0))
         (then
           (local.set $prev (f64.load (i32.add (local.get $lamp) (i32.shl (i32.sub (local.get $t) (i32.const 1)) (i32.const 3)))))
+          ;; a gap above 1e-3·‖T‖ (as LAPACK's dstein's ortol) starts a new cluster: the vectors of earlier clusters
+          ;; come out orthogonal to working accuracy without being orthogonalised against
+          (if (f64.gt (f64.sub (local.get $lam) (local.get $prev)) (f64.mul (f64.const 1e-3) (local.get $norm)))
+            (then (local.set $cs (local.get $t))))
           (if (f64.lt (f64.sub (local.get $lam) (local.get $prev)) (local.get $sep))
             (then (local.set $lam (f64.add (local.get $prev) (local.get $sep)))))))
       (f64.store (i32.add (local.get $lamp) (i32.shl (local.get $t) (i32.const 3))) (local.get $lam))
@@ -536,13 +541,13 @@
           (br $sl)))
         (local.set $it (i32.const 0))
         (block $itd (loop $itl
-          (br_if $itd (i32.ge_u (local.get $it) (i32.const 3)))
+          (br_if $itd (i32.ge_u (local.get $it) (i32.const 2)))
           (call $solveShifted (local.get $n) (local.get $zt) (local.get $ta) (local.get $tb) (local.get $tc) (local.get $td) (local.get $tin))
           ;; orthogonalise against the earlier vectors (twice), then normalise
           (local.set $pass (i32.const 0))
           (block $pd (loop $pl
             (br_if $pd (i32.ge_u (local.get $pass) (i32.const 2)))
-            (local.set $s (i32.const 0))
+            (local.set $s (local.get $cs))
             (block $od (loop $ol
               (br_if $od (i32.ge_u (local.get $s) (local.get $t)))
               (local.set $zs (i32.add (local.get $z) (i32.mul (local.get $s) (i32.shl (local.get $n) (i32.const 3)))))
