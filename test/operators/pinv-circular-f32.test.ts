@@ -10,7 +10,7 @@ import { conv2d } from '../../src/operators/conv2d.js';
 import { convPinv } from '../../src/operators/conv2d-pinv.js';
 import { toFloat64 } from '../../src/operators/linear-operator.js';
 import fc from 'fast-check';
-import { CircularPinv, geometry } from '../../src/operators/pinv/circular-fft.js';
+import { CircularPinv, circularFftObstacle, geometry } from '../../src/operators/pinv/circular-fft.js';
 import { columnSums, fillBlock, fillRealJs, pairedWeights } from '../../src/operators/pinv/circular-kernels.js';
 import { gramFromLags, gramLagSums, lagSumsStride } from '../../src/operators/pinv/gram-lags.js';
 import { ColumnOrder, applyJs, pairedAdjointSums, gramAuxLength, gramCountRange, gramFaults, gramLagTridiagRange, gramLambdaMax, gramPinvRange, gramSlotLength, gramTridiagRange, gramWLayout, sturmCount } from '../../src/operators/pinv/gram-truncated.js';
@@ -566,6 +566,51 @@ describe('circular pinv, Gram path: whole operators', () => {
       });
     }
   }
+
+  test('random geometries (kernel sizes, dilations, pads, strides, rtol): the Gram path solves as the SVD path does (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          c: fc.integer({ min: 2, max: 6 }),
+          kh: fc.integer({ min: 1, max: 4 }),
+          kw: fc.integer({ min: 1, max: 4 }),
+          d1: fc.integer({ min: 1, max: 2 }),
+          d2: fc.integer({ min: 1, max: 2 }),
+          s: fc.integer({ min: 1, max: 2 }),
+          h: fc.integer({ min: 3, max: 7 }),
+          w: fc.integer({ min: 3, max: 7 }),
+          top: fc.integer({ min: 0, max: 3 }),
+          left: fc.integer({ min: 0, max: 3 }),
+          rtol: fc.double({ min: 0.05, max: 0.6, noNaN: true }),
+          seed: fc.integer({ min: 0, max: 10000 }),
+        }),
+        (p) => {
+          const h = p.h * p.s, w = p.w * p.s;
+          // (square blocks, which the Gram path needs: c_out = c_in·s²)
+          const ci = p.s === 1 ? p.c : Math.min(p.c, 3), co = ci * p.s * p.s;
+          const K = randn([co, ci, p.kh, p.kw], { seed: p.seed, dtype: 'float32' });
+          // circular pads for which the output is the input size / stride (the FFT path's geometry), when any
+          const ph = (p.kh - 1) * p.d1, pw = (p.kw - 1) * p.d2;
+          const pt = p.top % (ph + 1), pl = p.left % (pw + 1);
+          let A: ReturnType<typeof conv2d> | null = null;
+          try {
+            A = conv2d(K, { inShape: [ci, h, w], padding: [pt, pl], dilation: [p.d1, p.d2], stride: p.s, paddingMode: 'circular' });
+          } catch {
+            A = null;
+          }
+          fc.pre(A !== null && circularFftObstacle(A) === null);
+          const y = randn([2, ...A.outShape], { seed: p.seed + 1, dtype: 'float32' });
+          const gram = new CircularPinv(A, { rtol: p.rtol }, 'gram');
+          const viaSvd = new CircularPinv(A, { rtol: p.rtol }, 'svd');
+          assert.equal(gram.info.rank, viaSvd.info.rank, 'rank');
+          const xs = viaSvd.solve(y);
+          const err = rel(gram.solve(y), xs);
+          assert.ok(err < 2e-6 || (toFloat64(xs).every((v) => v === 0) && err === 0), `vs SVD path: ${err} (${JSON.stringify(p)})`);
+        },
+      ),
+      { numRuns: 120, seed: 17 },
+    );
+  });
 
   test('Moore–Penrose conditions of the truncation, float32, rtol = 0.3', () => {
     const K = randn([3, 3, 3, 3], { seed: 31, dtype: 'float32' });
