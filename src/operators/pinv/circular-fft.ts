@@ -32,9 +32,8 @@ import { lagProductsLength, lagSumsStride } from './gram-lags.js';
 import { gramAuxLength, gramLambdaMax, gramSlotLength, gramWLayout } from './gram-truncated.js';
 import './tasks.js';
 
-/** The Gram path's second factors (gram-truncated.ts's gramPinvRange): the slots, W's store and offsets, each block's form. */
-interface GramSecond {
-  gs: Float64Array;
+/** The Gram path's second factors besides their slots (gram-truncated.ts's gramPinvRange): W's store and offsets, each block's form. */
+interface GramW {
   wdata: Float64Array;
   woff: Float64Array;
   mode: Uint8Array;
@@ -206,11 +205,6 @@ function allocSharedCopy(a: Float64Array): Float64Array {
   return s;
 }
 
-/** The half-spectrum length of a real axis of length m. */
-function g2hOf(m: number): number {
-  return Math.floor(m / 2) + 1;
-}
-
 /**
  * Multiplicity of half-spectrum block g in the full spectrum: columns g2 = 0 and g2 = m2/2 hold both g and −g
  * (count once); every other block also stands for its conjugate partner (count twice).
@@ -241,7 +235,7 @@ export class CircularPinv {
   // (Empty arrays are shared too: parallelFor runs inline when any array argument is not.)
   private readonly adjointSums: Float64Array = allocShared(Float64Array, 0);
   /** Gram path: W's store, where each block's W starts and each block's form of its second factor (gram-truncated.ts's gramPinvRange). */
-  private readonly gramW: GramSecond = { gs: allocShared(Float64Array, 0), wdata: allocShared(Float64Array, 0), woff: allocShared(Float64Array, 0), mode: allocShared(Uint8Array, 0) };
+  private readonly gramW: GramW = { wdata: allocShared(Float64Array, 0), woff: allocShared(Float64Array, 0), mode: allocShared(Uint8Array, 0) };
   private readonly op: Conv2dOperator;
 
   constructor(op: Conv2dOperator, options: PinvTolerances = {}, path: CircularPinvPath = 'auto') {
@@ -310,8 +304,8 @@ export class CircularPinv {
       }
       const r = gramFactor(P, count, rows, atol, rtol, scale, (g) => multiplicity(g, m1, m2, g2h), fro, lag);
       if (lag !== null) releaseScratch('lagSums', lag.sums);
-      this.secondBlocks = r.second.gs;
-      this.gramW = r.second;
+      this.secondBlocks = r.second;
+      this.gramW = r.w;
       this.info = r.info;
       return;
     }
@@ -418,7 +412,7 @@ export class CircularPinv {
     const count = y.numel / (rows * m1 * m2);
     // ŷ in float64 straight from y's own storage (float32 widened as it is read) into pooled scratch: no float64
     // copy of y, and no page faults of a fresh spectrum (see takeScratch).
-    const yf = takeScratch('solveY', count * rows * m1 * g2hOf(m2) * 2);
+    const yf = takeScratch('solveY', count * rows * m1 * geom[14]! * 2);
     rfftnInto(new Tensor(y.data, [count, rows, m1, m2], y.dtype), { dim: [-2, -1] }, yf);
     const n2h = Math.floor(n2 / 2) + 1;
     const xLen = count * cin * n1 * n2h * 2;
@@ -441,7 +435,9 @@ export class CircularPinv {
  * tridiagonal forms, brackets of λ_max) in parallel; σ₁(A)² = max λ_max exactly (refining only the brackets that
  * could hold the maximum); pass 2 (truncated pseudo-inverses) in parallel; the rare block it cannot settle goes
  * to an SVD with the same cut-off. Leaves scale·B(g)⁺_cut = S(g)·P(g) as two factors, P(g) = B(g)ᴴ in P and
- * S(g) = scale·G_k⁺ in the returned `second` (an SVD'd block: its pseudo-inverse in P and S(g) = I). With `lag`
+ * S(g) = scale·G_k⁺ in the returned `second` and `w`: as the packed Cholesky factor of G̃ with W (`mode` 0,
+ * gram-truncated.ts's gramPinvRange), or packed itself (`mode` 1: an SVD'd block has its pseudo-inverse in P and
+ * S(g) = I; an all-dropped block S(g) = 0). With `lag`
  * (stride 1) pass 1 takes G from the lag sums and P stays empty: the solve evaluates Bᴴ itself, so an SVD'd
  * block gets S(g) = scale·V_kΣ_k⁻²V_kᴴ instead (S(g)·Bᴴ = scale·V_kΣ_k⁻¹U_kᴴ).
  */
@@ -455,7 +451,7 @@ function gramFactor(
   mult: (g: number) => number,
   fro: Float64Array,
   lag: { params: Float64Array; sums: Float64Array; geom: BlockGeometry; w: Float64Array } | null,
-): { info: CircularPinvInfo; second: GramSecond } {
+): { info: CircularPinvInfo; second: Float64Array; w: GramW } {
   const AUX = gramAuxLength(n);
   const nn = n * n;
   const slot = gramSlotLength(n, lag !== null);
@@ -563,7 +559,7 @@ function gramFactor(
     for (const g of failed) mode[g] = 1;
   }
   releaseScratch('gramAux', aux);
-  return { info: { sigmaMax, sigmaMaxUpper: sigmaMax, cutoff, rank, blocks: count, fastBlocks: 0, svdBlocks: nr, gramBlocks: count - nr - countZero(fro) }, second: { gs, wdata, woff, mode } };
+  return { info: { sigmaMax, sigmaMaxUpper: sigmaMax, cutoff, rank, blocks: count, fastBlocks: 0, svdBlocks: nr, gramBlocks: count - nr - countZero(fro) }, second: gs, w: { wdata, woff, mode } };
 }
 
 function countZero(fro: Float64Array): number {
